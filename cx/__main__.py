@@ -1,0 +1,7 @@
+"""`python -m cx COMMAND`: see cx.cli."""
+
+import sys
+
+from cx.cli import main
+
+sys.exit(main())

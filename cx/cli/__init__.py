@@ -1,0 +1,75 @@
+"""The command line of PRODUCT.md §6.
+
+Each command lives in its own module under cx.cli with `register(subparsers, common)`; the module
+sets `func(args, settings) -> CommandResult` on its parser. Exit codes: 0 success, 1 the operation
+was refused (nothing written), 2 usage error (argparse's own code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+
+from cx.cli.base import CommandRefused, CommandResult, to_jsonable
+from cx.config import load_settings
+from cx.storage import StoreError
+
+# One line per command module; add yours here.
+COMMAND_MODULES = (
+    "cx.cli.demo",
+)
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """--db and --json, accepted before or after the command name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", default=argparse.SUPPRESS,
+        help="database file (default: env CX_DB, else data/cx.duckdb)",
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS,
+        help="machine-readable output on stdout",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
+    parser = argparse.ArgumentParser(
+        prog="python -m cx", description="CX Lens command line.", parents=[common]
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    if getattr(args, "db", None):
+        settings = settings.with_db(args.db)
+    as_json = bool(getattr(args, "json", False))
+    try:
+        result: CommandResult = args.func(args, settings)
+    except CommandRefused as exc:
+        _emit_refusal(str(exc), exc.payload, as_json)
+        return 1
+    except StoreError as exc:
+        _emit_refusal(str(exc), {}, as_json)
+        return 1
+    if as_json:
+        print(json.dumps(to_jsonable(result.data), indent=2, ensure_ascii=False))
+    else:
+        print(result.text)
+    return result.exit_code
+
+
+def _emit_refusal(message: str, payload: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(to_jsonable({"error": message, **payload}), indent=2, ensure_ascii=False))
+    print(f"error: {message}", file=sys.stderr)

@@ -1,0 +1,85 @@
+"""Settings: one home for every knob, read the same way by the app, the command line and tests.
+
+Precedence is environment variable > `.streamlit/secrets.toml` > default, so one machine can run
+several isolated instances just by changing the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+
+# A cookie key that is fine for the throw-away demo and refused anywhere else.
+DEMO_COOKIE_KEY = "cx-lens-demo-only-cookie-key"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Reliability rules of METHODS.md §7.3; configurable, one set per dashboard."""
+
+    privacy_floor_n: int = 5  # below this: hide the value, show the count only
+    reliable_n: int = 30  # below this: greyed, no badge, no ranking
+    max_half_width_share: float = 0.10  # ±10 percentage points for proportions
+    max_half_width_nps: float = 20.0  # ±20 NPS points
+    p90_min_n: int = 36  # p90 of times needs n ≥ 36 for a finite upper bound
+    kda_min_n: int = 50  # key drivers need n ≥ max(50, 10·p)
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    users_path: Path
+    cookie_key: str
+    tz: str
+    smtp_url: str
+    smtp_password: str
+    confidence: float = 0.95
+    thresholds: Thresholds = Thresholds()
+
+    @property
+    def cookie_key_is_default(self) -> bool:
+        return self.cookie_key in ("", DEMO_COOKIE_KEY)
+
+    def with_db(self, path: str | Path) -> "Settings":
+        return replace(self, db_path=Path(path))
+
+
+def _read_secrets(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _pick(name: str, secrets: dict[str, Any], default: str) -> str:
+    value = os.environ.get(name)
+    if value is None:
+        value = secrets.get(name)
+    return default if value in (None, "") else str(value)
+
+
+def _resolve(path: str) -> Path:
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (Path.cwd() / p)
+
+
+def load_settings(secrets_file: Path = SECRETS_FILE) -> Settings:
+    """Read settings now (not at import), so tests can change the environment per test."""
+    secrets = _read_secrets(secrets_file)
+    return Settings(
+        db_path=_resolve(_pick("CX_DB", secrets, str(PROJECT_ROOT / "data" / "cx.duckdb"))),
+        users_path=_resolve(
+            _pick("CX_USERS", secrets, str(PROJECT_ROOT / "data" / "credentials.yaml"))
+        ),
+        cookie_key=_pick("CX_COOKIE_KEY", secrets, DEMO_COOKIE_KEY),
+        tz=_pick("CX_TZ", secrets, "UTC"),
+        smtp_url=_pick("CX_SMTP_URL", secrets, ""),
+        smtp_password=_pick("CX_SMTP_PASSWORD", secrets, ""),
+        confidence=float(_pick("CX_CONFIDENCE", secrets, "0.95")),
+    )

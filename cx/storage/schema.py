@@ -1,0 +1,138 @@
+"""The data model of PRODUCT.md §1 as data, and the forward migrations that build it.
+
+Canonical fields are declared once here; ingestion matches headers to them, the metric engine
+validates filters against them. Extra columns of an upload are added to the record tables as real
+columns (so they are plain SQL for filters and drivers) and described in `field_catalog`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FieldKind = Literal["key", "time", "dimension", "score", "measure", "flag", "text", "meta"]
+RECORD_TABLES = ("responses", "tickets", "customers")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    sql_type: str
+    kind: FieldKind
+
+
+def _f(name: str, sql_type: str, kind: FieldKind) -> Field:
+    return Field(name, sql_type, kind)
+
+
+CANONICAL: dict[str, tuple[Field, ...]] = {
+    "responses": (
+        _f("response_id", "VARCHAR", "key"),
+        _f("batch_id", "VARCHAR", "meta"),
+        _f("submitted_at", "TIMESTAMP", "time"),
+        _f("customer_id", "VARCHAR", "dimension"),
+        _f("ticket_id", "VARCHAR", "dimension"),
+        _f("channel", "VARCHAR", "dimension"),
+        _f("region", "VARCHAR", "dimension"),
+        _f("product", "VARCHAR", "dimension"),
+        _f("segment", "VARCHAR", "dimension"),
+        _f("nps", "SMALLINT", "score"),
+        _f("csat", "SMALLINT", "score"),
+        _f("csat_scale_min", "SMALLINT", "meta"),
+        _f("csat_scale_max", "SMALLINT", "meta"),
+        _f("ces", "SMALLINT", "score"),
+        _f("ces_scale_min", "SMALLINT", "meta"),
+        _f("ces_scale_max", "SMALLINT", "meta"),
+        _f("comment", "VARCHAR", "text"),
+    ),
+    "tickets": (
+        _f("ticket_id", "VARCHAR", "key"),
+        _f("batch_id", "VARCHAR", "meta"),
+        _f("customer_id", "VARCHAR", "dimension"),
+        _f("channel", "VARCHAR", "dimension"),
+        _f("region", "VARCHAR", "dimension"),
+        _f("product", "VARCHAR", "dimension"),
+        _f("segment", "VARCHAR", "dimension"),
+        _f("team", "VARCHAR", "dimension"),
+        _f("agent", "VARCHAR", "dimension"),
+        _f("priority", "VARCHAR", "dimension"),
+        _f("status", "VARCHAR", "dimension"),
+        _f("opened_at", "TIMESTAMP", "time"),
+        _f("first_response_at", "TIMESTAMP", "time"),
+        _f("resolved_at", "TIMESTAMP", "time"),
+        _f("first_response_hours", "DOUBLE", "measure"),
+        _f("resolution_hours", "DOUBLE", "measure"),
+        _f("csat", "SMALLINT", "score"),
+        _f("csat_scale_min", "SMALLINT", "meta"),
+        _f("csat_scale_max", "SMALLINT", "meta"),
+    ),
+    "customers": (
+        _f("customer_id", "VARCHAR", "key"),
+        _f("batch_id", "VARCHAR", "meta"),
+        _f("signup_at", "TIMESTAMP", "time"),
+        _f("churned_at", "TIMESTAMP", "time"),
+        _f("churned", "BOOLEAN", "flag"),
+        _f("monthly_revenue", "DOUBLE", "measure"),
+        _f("clv", "DOUBLE", "measure"),
+        _f("tenure_months", "DOUBLE", "measure"),
+        _f("region", "VARCHAR", "dimension"),
+        _f("segment", "VARCHAR", "dimension"),
+        _f("plan", "VARCHAR", "dimension"),
+    ),
+}
+
+NATURAL_KEY = {"responses": "response_id", "tickets": "ticket_id", "customers": "customer_id"}
+# The time column that places a record in a period (date filters, grains).
+TIME_FIELD = {"responses": "submitted_at", "tickets": "opened_at", "customers": "signup_at"}
+
+
+def _create_table(table: str) -> str:
+    cols = ",\n  ".join(f"{f.name} {f.sql_type}" for f in CANONICAL[table])
+    return f"CREATE TABLE {table} (\n  {cols}\n)"
+
+
+# Each migration is (version, statements). Append only: never edit a released migration.
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (
+        1,
+        (
+            """CREATE TABLE batches (
+  batch_id VARCHAR PRIMARY KEY,
+  source VARCHAR NOT NULL,          -- 'upload' or 'demo'
+  file_name VARCHAR,
+  sha256 VARCHAR,
+  table_name VARCHAR NOT NULL,
+  uploader VARCHAR,
+  created_at TIMESTAMP NOT NULL,
+  rows_read BIGINT NOT NULL DEFAULT 0,
+  rows_loaded BIGINT NOT NULL DEFAULT 0,
+  rows_rejected BIGINT NOT NULL DEFAULT 0,
+  rows_duplicate BIGINT NOT NULL DEFAULT 0,
+  mapping VARCHAR,                  -- JSON: source header -> field, units, scales
+  status VARCHAR NOT NULL DEFAULT 'active',  -- 'active' or 'rolled_back'
+  rolled_back_at TIMESTAMP
+)""",
+            _create_table("responses"),
+            _create_table("tickets"),
+            _create_table("customers"),
+        ),
+    ),
+    (
+        2,
+        (
+            # Extra (non-canonical) columns that uploads added to a record table.
+            """CREATE TABLE field_catalog (
+  table_name VARCHAR NOT NULL,
+  field VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL,            -- 'dimension', 'rating', 'measure' or 'text'
+  source_header VARCHAR,
+  scale_min DOUBLE,
+  scale_max DOUBLE,
+  batch_id VARCHAR,
+  PRIMARY KEY (table_name, field)
+)""",
+        ),
+    ),
+)
+
+LATEST_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,154 @@
+"""The store: schema creation, forward migrations, bind parameters, threads, a second process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cx.storage import Store, StoreError, fields_of, quote_ident
+from cx.storage.schema import CANONICAL, LATEST_VERSION, MIGRATIONS
+from cx.storage.store import forget_migrations, migrate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "cx.duckdb")
+
+
+def test_new_database_gets_every_table_and_the_latest_version(store: Store) -> None:
+    assert store.table_counts() == {"responses": 0, "tickets": 0, "customers": 0, "batches": 0}
+    assert store.schema_version() == LATEST_VERSION == 2
+    for table, fields in CANONICAL.items():
+        cols = [r[0] for r in store.query(f"DESCRIBE {table}")]
+        assert cols == [f.name for f in fields]
+
+
+def test_migration_from_an_older_version_keeps_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    conn = duckdb.connect(str(path))
+    assert migrate(conn, target=1) == 1  # a database as version 1 left it
+    conn.execute("INSERT INTO responses (response_id, nps) VALUES ('r1', 9)")
+    assert conn.execute("SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_name = 'field_catalog'").fetchone()[0] == 0
+    conn.close()
+    forget_migrations()
+    store = Store(path)
+    assert store.schema_version() == 2
+    assert store.query("SELECT response_id, nps FROM responses") == [("r1", 9)]
+    assert store.query("SELECT count(*) FROM field_catalog") == [(0,)]
+    # and migrating again is a no-op
+    with store.connect() as conn:
+        assert migrate(conn) == 2
+    assert [v for v, _ in MIGRATIONS] == sorted(v for v, _ in MIGRATIONS)
+
+
+def test_values_travel_as_parameters_not_sql(store: Store) -> None:
+    hostile = "x'); DROP TABLE responses; --"
+    with store.transaction() as cur:
+        cur.execute("INSERT INTO responses (response_id, comment) VALUES (?, ?)", ["r1", hostile])
+    assert store.query("SELECT comment FROM responses WHERE response_id = ?", ["r1"]) == [(hostile,)]
+    assert store.table_counts()["responses"] == 1
+
+
+def test_a_failed_transaction_leaves_nothing(store: Store) -> None:
+    with pytest.raises(RuntimeError):
+        with store.transaction() as cur:
+            cur.execute("INSERT INTO tickets (ticket_id) VALUES ('t1')")
+            raise RuntimeError("boom")
+    assert store.table_counts()["tickets"] == 0
+
+
+def test_duckdb_errors_become_readable_store_errors(store: Store) -> None:
+    with pytest.raises(StoreError, match="nosuchtable"):
+        store.query("SELECT * FROM nosuchtable")
+
+
+def test_identifiers_are_checked_before_quoting() -> None:
+    assert quote_ident("type_of_travel") == '"type_of_travel"'
+    for bad in ['a"b', "Drop Table", "1abc", "", "x;y"]:
+        with pytest.raises(ValueError):
+            quote_ident(bad)
+
+
+def test_extra_fields_are_listed_after_canonical_ones(store: Store) -> None:
+    from cx.storage.fields import FieldInfo, add_extra_field
+
+    with store.transaction() as cur:
+        add_extra_field(cur, "responses", FieldInfo("responses", "class", "dimension", True), "b1")
+        add_extra_field(cur, "responses", FieldInfo("responses", "seat_comfort", "rating", True,
+                                                     "Seat comfort", 1, 5), "b1")
+    with store.cursor() as cur:
+        names = [f.name for f in fields_of(cur, "responses")]
+        extra = [f for f in fields_of(cur, "responses") if f.extra]
+    assert names[-2:] == ["class", "seat_comfort"]
+    assert (extra[1].kind, extra[1].scale_min, extra[1].scale_max) == ("rating", 1, 5)
+
+
+def test_a_cursor_per_thread_under_concurrent_use(store: Store) -> None:
+    with store.transaction() as cur:
+        cur.execute("INSERT INTO responses (response_id, nps) SELECT 'r' || i, i % 11 FROM range(1000) t(i)")
+    results: list[int] = []
+    errors: list[Exception] = []
+
+    def worker(k: int) -> None:
+        try:
+            for _ in range(20):
+                n = store.scalar("SELECT count(*) FROM responses WHERE nps >= ?", [k % 11])
+                results.append(int(n))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(results) == 160
+    # nps = i % 11 over 1000 rows: values 0..10; count(nps >= 0) = 1000
+    assert results.count(1000) >= 20
+
+
+def test_a_second_process_waits_for_the_lock_instead_of_failing(tmp_path: Path) -> None:
+    path = tmp_path / "shared.duckdb"
+    Store(path).table_counts()
+    holder = textwrap.dedent(
+        f"""
+        import sys, time, duckdb
+        conn = duckdb.connect({str(path)!r})
+        conn.execute("INSERT INTO tickets (ticket_id) VALUES ('held')")
+        print("locked", flush=True)
+        time.sleep(1.5)
+        conn.close()
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True,
+                            cwd=ROOT)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    forget_migrations()
+    n = Store(path, lock_timeout=30).scalar("SELECT count(*) FROM tickets")
+    proc.wait(timeout=30)
+    assert n == 1
+
+
+def test_a_busy_database_gives_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "busy.duckdb"
+    Store(path).table_counts()
+    holder = f"import time, duckdb; c = duckdb.connect({str(path)!r}); print('locked', flush=True); time.sleep(5)"
+    proc = subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+        forget_migrations()
+        with pytest.raises(StoreError, match="busy"):
+            Store(path, lock_timeout=0.5).table_counts()
+    finally:
+        proc.kill()
+        proc.wait()
