@@ -1,0 +1,1 @@
+"""DataFrame → Plotly figure, with one theme and one number format per unit."""

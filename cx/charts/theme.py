@@ -1,0 +1,40 @@
+"""One look for every chart: colours, fonts, margins, and how low-n values are shown."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+PRIMARY = "#2f5d8a"
+ACCENT = "#d9822b"
+GOOD = "#2e8b57"
+BAD = "#c0392b"
+MUTED = "#b8c0cc"  # low-n / unreliable values are drawn in this grey
+GRID = "#e6e9ee"
+PALETTE = ("#2f5d8a", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#b7950b")
+BAND_ALPHA = 0.18
+
+TIER_COLOR = {"ok": PRIMARY, "low_n": MUTED, "suppressed": MUTED}
+BADGE_COLOR = {"higher": GOOD, "lower": BAD, "none": PRIMARY}
+
+
+def band_fill(hex_color: str, alpha: float = BAND_ALPHA) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def styled(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
+    """Apply the house layout; the title says what and over which period."""
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
+        template="plotly_white",
+        colorway=list(PALETTE),
+        font={"family": "Inter, Segoe UI, Helvetica, Arial, sans-serif", "size": 13},
+        height=height,
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        hoverlabel={"font_size": 12},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+    )
+    fig.update_xaxes(gridcolor=GRID, zerolinecolor=GRID)
+    fig.update_yaxes(gridcolor=GRID, zerolinecolor=GRID)
+    return fig
