@@ -16,7 +16,7 @@ from scipy.stats import chi2, norm
 
 from cx.stats.types import Estimate, TestResult, check_count, empty_estimate, nan, z_value
 
-# Rocks (2016) / R package NPS default pseudo-observations: 3/4 detractor, 3/2 passive, 3/4 promoter.
+# Rocks (2016) / R package NPS default pseudo-observations: 3/4 det, 3/2 passive, 3/4 promoter.
 PSEUDO_DET, PSEUDO_PAS, PSEUDO_PRO = 0.75, 1.50, 0.75
 METHODS = ("adjusted_wald", "score", "wald")
 

@@ -1,4 +1,4 @@
-"""Binomial proportions (CSAT top-2-box, % easy, % within SLA, churn): METHODS.md §2.2, §2.5, §8.1.
+"""Binomial proportions (CSAT top-2-box, % easy, % within SLA, churn): METHODS.md §2.2, §8.1.
 
 Reuses statsmodels (verified against the hand formulas to 1e-9, METHODS.md §10).
 """

@@ -70,7 +70,9 @@ def _quantile(kmf: KaplanMeierFitter, surv: float, n: int) -> Estimate:
     )
 
 
-def _greenwood_se(t: np.ndarray, d: np.ndarray, at_risk: np.ndarray, s: np.ndarray, when: float) -> float:
+def _greenwood_se(
+    t: np.ndarray, d: np.ndarray, at_risk: np.ndarray, s: float, when: float
+) -> float:
     """Greenwood SE of S(when) = S * sqrt(sum d / (r (r - d))) over event times <= when."""
     mask = (t <= when) & (d > 0)
     denom = at_risk[mask] * (at_risk[mask] - d[mask])
@@ -79,7 +81,9 @@ def _greenwood_se(t: np.ndarray, d: np.ndarray, at_risk: np.ndarray, s: np.ndarr
     return float(s * math.sqrt(np.sum(d[mask] / denom)))
 
 
-def _within(kmf: KaplanMeierFitter, t: np.ndarray, d: np.ndarray, c: np.ndarray, hours: float, n: int) -> Estimate:
+def _within(
+    kmf: KaplanMeierFitter, t: np.ndarray, d: np.ndarray, c: np.ndarray, hours: float, n: int
+) -> Estimate:
     """Share resolved within ``hours`` = 1 - S(hours), CI mirrored from the survival CI."""
     sf = kmf.survival_function_.iloc[:, 0]
     ci = kmf.confidence_interval_

@@ -17,7 +17,9 @@ RESOLVED = [2, 3, 5, 8, 12, 24, 48]
 OPEN = [6, 30, 72]
 
 
-def aggregate(resolved: list[float], still_open: list[float]) -> tuple[list[float], list[int], list[int]]:
+def aggregate(
+    resolved: list[float], still_open: list[float]
+) -> tuple[list[float], list[int], list[int]]:
     """One row per distinct time with (events, censored), as the engine's GROUP BY returns."""
     times = sorted(set(resolved) | set(still_open))
     return times, [resolved.count(t) for t in times], [still_open.count(t) for t in times]
