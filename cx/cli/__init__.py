@@ -20,6 +20,7 @@ from cx.storage import StoreError
 # One line per command module; add yours here.
 COMMAND_MODULES = (
     "cx.cli.demo",
+    "cx.cli.metric",
 )
 
 

@@ -1,0 +1,212 @@
+"""Query -> one parameterised statement (a sqlglot tree) returning sufficient statistics per group.
+
+Shape of every statement:
+    WITH base AS (SELECT <group keys>, <columns the metric reads> FROM <table> WHERE <filters>)
+    SELECT <group keys>, <aggregates> FROM base GROUP BY <group keys> ORDER BY <group keys>
+Values travel as named placeholders ($p0, $p1, ...) with a params dict; identifiers are only
+field names that exist in the table (checked against `fields_of`) and are quoted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, assert_never
+from zoneinfo import ZoneInfo
+
+from sqlglot import exp
+
+from cx.domain import DateRange, Grain
+from cx.metrics.catalog import MetricDef, MetricType
+from cx.metrics.dialects import EngineDialect
+from cx.metrics.query import MetricQuery
+from cx.storage.fields import FieldInfo, quote_ident
+from cx.storage.schema import TIME_FIELD
+
+GROUPABLE_CANONICAL_KINDS = ("dimension", "flag")
+
+
+class Params:
+    """Collects bind values and hands out named placeholders in tree order."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def add(self, value: Any) -> exp.Placeholder:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return exp.Placeholder(this=name)
+
+
+@dataclass(frozen=True)
+class Statement:
+    tree: exp.Expression
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def sql(self, dialect: str = "duckdb", pretty: bool = False) -> str:
+        return self.tree.sql(dialect=dialect, pretty=pretty)
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    """A quoted column reference; quote_ident refuses anything but a snake_case identifier."""
+    quote_ident(name)
+    return exp.column(name, table=table, quoted=True)
+
+
+def groupable_fields(fields: list[FieldInfo]) -> list[str]:
+    """Fields that --by and --where accept: canonical dimensions and flags, extra dimensions."""
+    return [
+        f.name for f in fields
+        if (f.kind == "dimension") or (not f.extra and f.kind in GROUPABLE_CANONICAL_KINDS)
+    ]
+
+
+def check_fields(names: tuple[str, ...], fields: list[FieldInfo], table: str, what: str) -> None:
+    valid = groupable_fields(fields)
+    unknown = [n for n in names if n not in valid]
+    if unknown:
+        raise ValueError(
+            f"unknown {what} field {', '.join(map(repr, unknown))} for {table}; "
+            f"valid fields: {', '.join(valid)}"
+        )
+
+
+def utc_bounds(dates: DateRange, tz: str) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Inclusive local calendar dates -> [start, end) as naive UTC, so the filter is sargable."""
+    zone = ZoneInfo(tz)
+
+    def to_utc(day: dt.date) -> dt.datetime:
+        local = dt.datetime.combine(day, dt.time(), tzinfo=zone)
+        return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+    start = to_utc(dates.start) if dates.start else None
+    end = to_utc(dates.end + dt.timedelta(days=1)) if dates.end else None
+    return start, end
+
+
+def filter_conditions(query: MetricQuery, table: str, tz: str, params: Params,
+                      use_dates: bool = True) -> list[exp.Expression]:
+    conds: list[exp.Expression] = []
+    for name, values in query.filters.values:
+        target = col(name)
+        if name == "churned":  # a flag: compare its text form so "true"/"false" work
+            target = exp.cast(target, exp.DataType.Type.VARCHAR)
+        conds.append(target.isin(*[params.add(str(v)) for v in values]))
+    if use_dates:
+        start, end = utc_bounds(query.filters.dates, tz)
+        ts = col(TIME_FIELD[table])
+        if start is not None:
+            conds.append(ts >= params.add(start))
+        if end is not None:
+            conds.append(ts < params.add(end))
+    return conds
+
+
+def key_columns(query: MetricQuery, table: str, dialect: EngineDialect, tz: str,
+                period: bool = True) -> list[exp.Expression]:
+    """SELECT items of the base CTE that become the group keys."""
+    keys: list[exp.Expression] = [col(b).as_(b, quoted=True) for b in query.by]
+    if query.grain and period:
+        local = dialect.local_time(col(TIME_FIELD[table]), tz)
+        keys.append(dialect.period_start(query.grain.value, local).as_("period", quoted=True))
+    return keys
+
+
+def base_cte(query: MetricQuery, metric: MetricDef, columns: list[str], dialect: EngineDialect,
+             tz: str, params: Params, use_dates: bool = True) -> exp.Select:
+    items = key_columns(query, metric.table, dialect, tz) + [
+        col(c) for c in columns if c not in query.by
+    ]
+    if not items:
+        items = [exp.Literal.number(1).as_("one")]
+    select = exp.select(*items).from_(metric.table)
+    conds = filter_conditions(query, metric.table, tz, params, use_dates)
+    if query.grain and use_dates:
+        conds.append(col(TIME_FIELD[metric.table]).is_(exp.null()).not_())
+    for cond in conds:
+        select = select.where(cond)
+    return select
+
+
+def grouped(aggs: list[exp.Expression], keys: tuple[str, ...], source: str = "base") -> exp.Select:
+    """SELECT keys, aggs FROM source GROUP BY keys (explicit keys, portable) ORDER BY keys."""
+    select = exp.select(*[col(k) for k in keys], *aggs).from_(source)
+    if keys:
+        select = select.group_by(*[col(k) for k in keys])
+        select = select.order_by(*[exp.Ordered(this=col(k), nulls_first=False) for k in keys])
+    return select
+
+
+def count_where(cond: exp.Expression, alias: str) -> exp.Expression:
+    return exp.Filter(this=exp.Count(this=exp.Star()), expression=exp.Where(this=cond)).as_(alias)
+
+
+def agg_where(func: type[exp.Func], value: exp.Expression, cond: exp.Expression,
+              alias: str) -> exp.Expression:
+    return exp.Filter(this=func(this=value), expression=exp.Where(this=cond)).as_(alias)
+
+
+def metric_columns(metric: MetricDef) -> list[str]:
+    """Raw columns the base CTE must carry for a metric type."""
+    match metric.type:
+        case MetricType.NPS | MetricType.QUANTILE:
+            return [metric.column or ""]
+        case MetricType.SHARE | MetricType.MEAN:
+            c = metric.column or ""
+            return [c, f"{c}_scale_min", f"{c}_scale_max"]
+        case MetricType.COUNT:
+            return []
+        case MetricType.SURVIVAL:
+            return ["resolution_hours", "opened_at", "status"]
+        case MetricType.CHURN:
+            return ["churned", "churned_at", "signup_at"]
+        case MetricType.CLV:
+            return ["clv", "monthly_revenue", "churned", "tenure_months"]
+        case _:
+            assert_never(metric.type)
+
+
+def with_base(main: exp.Select, base: exp.Select, extra: list[tuple[str, exp.Select]] = ()) -> exp.Select:
+    out = main.with_("base", as_=base)
+    for name, cte in extra:
+        out = out.with_(name, as_=cte)
+    return out
+
+
+def local_period_starts(dates: DateRange, grain: Grain | None) -> list[dt.date]:
+    """Calendar period starts covering a date range (one period = the range itself if no grain)."""
+    if dates.start is None or dates.end is None:
+        raise ValueError("churn over a period needs both a start and an end date (--from, --to)")
+    if grain is None:
+        return [dates.start]
+    starts, day = [], _trunc(dates.start, grain)
+    while day <= dates.end:
+        starts.append(day)
+        day = next_period(day, grain)
+    return starts
+
+
+def _trunc(day: dt.date, grain: Grain) -> dt.date:
+    match grain:
+        case Grain.DAY:
+            return day
+        case Grain.WEEK:
+            return day - dt.timedelta(days=day.weekday())
+        case Grain.MONTH:
+            return day.replace(day=1)
+        case Grain.QUARTER:
+            return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    raise ValueError(f"unknown grain {grain}")
+
+
+def next_period(day: dt.date, grain: Grain) -> dt.date:
+    match grain:
+        case Grain.DAY:
+            return day + dt.timedelta(days=1)
+        case Grain.WEEK:
+            return day + dt.timedelta(days=7)
+        case Grain.MONTH | Grain.QUARTER:
+            step = 1 if grain is Grain.MONTH else 3
+            month = day.month - 1 + step
+            return dt.date(day.year + month // 12, month % 12 + 1, 1)
+    raise ValueError(f"unknown grain {grain}")

@@ -1,0 +1,152 @@
+"""The metric engine: `Engine(store, settings).run(MetricQuery) -> MetricResult`.
+
+The warehouse comes in through the constructor (habit 2); every statement is compiled from a
+sqlglot tree, run with bind parameters, and returns sufficient statistics per group, never raw
+rows; intervals and reliability tiers are computed from those counts in Python (cx.stats).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+from sqlglot import exp
+
+from cx.config import Settings
+from cx.domain import Filters
+from cx.metrics.catalog import MetricDef, MetricType
+from cx.metrics.compiler import (
+    Params,
+    Statement,
+    check_fields,
+    col,
+    filter_conditions,
+    groupable_fields,
+)
+from cx.metrics.dialects import get_dialect
+from cx.metrics.finish import finish_survival, row_finisher, to_rows
+from cx.metrics.plans import main_statement, order_statistics
+from cx.metrics.query import MetricQuery, MetricResult
+from cx.metrics.validate import check_catalog, get_metric
+from cx.stats.quantiles import quantile_ci_ranks
+from cx.storage import Store, fields_of, run
+from cx.storage.schema import RECORD_TABLES
+
+check_catalog()  # start-up validation: a broken declaration stops the import with every issue
+
+
+class Engine:
+    def __init__(self, store: Store, settings: Settings, dialect: str = "duckdb") -> None:
+        self.store = store
+        self.settings = settings
+        self.dialect = get_dialect(dialect)
+
+    # -- compile -----------------------------------------------------------------------------
+    def _compile(self, cur: Any, query: MetricQuery) -> tuple[MetricDef, Statement]:
+        metric = get_metric(query.metric)
+        fields = fields_of(cur, metric.table)
+        check_fields(query.by, fields, metric.table, "group-by")
+        check_fields(tuple(n for n, _ in query.filters.values), fields, metric.table, "filter")
+        if query.grain and "period" in query.by:
+            raise ValueError("a field named 'period' cannot be grouped together with a time grain")
+        return metric, main_statement(query, metric, self.dialect, self.settings.tz)
+
+    def explain(self, query: MetricQuery, pretty: bool = True) -> str:
+        """The SQL the engine would run for ``query`` (placeholders unfilled), without running it."""
+        with self.store.cursor() as cur:
+            _, statement = self._compile(cur, query)
+        return statement.sql(self.dialect.name, pretty=pretty)
+
+    # -- run ---------------------------------------------------------------------------------
+    def sufficient(self, query: MetricQuery) -> pd.DataFrame:
+        """Per-group sufficient statistics (counts, sums, n) as the SQL returned them.
+
+        For analyses that run their own tests on counts (segments vs rest, trends): NPS gives
+        det/pas/pro, shares x/n, means n/total/total_sq, survival one row per distinct time.
+        """
+        with self.store.cursor() as cur:
+            _, statement = self._compile(cur, query)
+            return _fetch(cur, statement)
+
+    def run(self, query: MetricQuery) -> MetricResult:
+        conf, keys = self.settings.confidence, query.keys
+        with self.store.cursor() as cur:
+            metric, statement = self._compile(cur, query)
+            stats = _fetch(cur, statement)
+            if metric.type is MetricType.SURVIVAL:
+                items = finish_survival(metric, stats, keys, conf)
+            else:
+                finisher = row_finisher(metric)
+                items = []
+                for row in stats.to_dict(orient="records"):
+                    est, extra = finisher(row, query, conf)
+                    items.append(({k: row[k] for k in keys}, est, extra))
+                if metric.type is MetricType.QUANTILE:
+                    items = self._quantile_cis(cur, query, metric, items)
+        rows = to_rows(metric, items, keys, self.settings.thresholds)
+        return MetricResult(query, metric, rows, statement.sql(self.dialect.name),
+                            statement.params, _notes(metric, rows))
+
+    def _quantile_cis(self, cur: Any, query: MetricQuery, metric: MetricDef,
+                      items: list) -> list:
+        """Fill each group's CI with the order statistics at its binomial ranks (§4.3)."""
+        conf, keys = self.settings.confidence, query.keys
+        ranks = [quantile_ci_ranks(est.n, metric.q or 0.5, conf) for _, est, _ in items]
+        wanted = sorted({r for pair in ranks for r in pair if r is not None})
+        if not wanted:
+            return items
+        statement = order_statistics(query, metric, self.dialect, self.settings.tz, wanted)
+        found = {(tuple(r[k] for k in keys), r["rk"]): r["x"]
+                 for r in _fetch(cur, statement).to_dict(orient="records")}
+        out = []
+        for (key, est, extra), (lo, hi) in zip(items, ranks, strict=True):
+            group = tuple(key[k] for k in keys)
+            low = found.get((group, lo), math.nan) if lo else math.nan
+            high = found.get((group, hi), math.nan) if hi else math.nan
+            out.append((key, replace(est, ci_low=float(low), ci_high=float(high)), extra))
+        return out
+
+    # -- sidebar helpers -----------------------------------------------------------------------
+    def dimensions(self, table: str) -> list[str]:
+        """Fields a filter or --by accepts for ``table``: canonical dimensions, then extras."""
+        if table not in RECORD_TABLES:
+            raise ValueError(f"unknown table {table!r}; expected one of {', '.join(RECORD_TABLES)}")
+        with self.store.cursor() as cur:
+            return groupable_fields(fields_of(cur, table))
+
+    def dimension_values(self, table: str, field: str, filters: Filters = Filters(),
+                         limit: int = 500) -> list[str]:
+        """Distinct non-null values of ``field`` under ``filters`` (other fields), sorted."""
+        with self.store.cursor() as cur:
+            fields = fields_of(cur, table)
+            check_fields((field,), fields, table, "dimension")
+            check_fields(tuple(n for n, _ in filters.values), fields, table, "filter")
+            params = Params()
+            probe = MetricQuery(metric="responses", filters=filters)
+            target = col(field)
+            text = exp.cast(target, exp.DataType.Type.VARCHAR).as_("v")
+            tree = exp.select(text).distinct().from_(table)
+            for cond in filter_conditions(probe, table, self.settings.tz, params):
+                tree = tree.where(cond)
+            tree = tree.where(target.is_(exp.null()).not_()).order_by("v").limit(int(limit))
+            rows = run(cur, tree.sql(self.dialect.name), params.values).fetchall()
+        return [r[0] for r in rows]
+
+
+def _fetch(cur: Any, statement: Statement) -> pd.DataFrame:
+    """Run one statement; Python-typed columns so group keys compare equal across statements."""
+    result = run(cur, statement.sql("duckdb"), statement.params)
+    columns = [d[0] for d in result.description]
+    return pd.DataFrame.from_records(result.fetchall(), columns=columns)
+
+
+def _notes(metric: MetricDef, rows: pd.DataFrame) -> tuple[str, ...]:
+    notes = []
+    if "mixed_scales" in rows and rows["mixed_scales"].fillna(False).astype(bool).any():
+        notes.append("some groups mix answers on different scales (mixed_scales): compare with care")
+    if metric.type is MetricType.CLV and "clv_source" in rows and (rows["clv_source"] == "derived").any():
+        notes.append("CLV derived as monthly_revenue x margin / monthly churn (churned / "
+                     "customer-months); margin and a lifetime cap are assumptions")
+    return tuple(notes)

@@ -1,0 +1,194 @@
+"""Sufficient statistics per group -> estimates with intervals (cx.stats) -> tidy result rows.
+
+One function per metric type; each returns, per group, an Estimate in the metric's display unit
+and a dict of extra columns (n_missing, mixed_scales, waiting_share, ...).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, assert_never
+
+import pandas as pd
+
+from cx.config import Thresholds
+from cx.metrics.catalog import MetricDef, MetricType, Unit
+from cx.metrics.query import VALUE_COLUMNS, MetricQuery
+from cx.stats.means import mean_estimate
+from cx.stats.nps import nps_estimate
+from cx.stats.proportions import wilson
+from cx.stats.rates import churn_estimate, clv_simple, retention_estimate
+from cx.stats.reliability import reliability
+from cx.stats.survival import kaplan_meier
+from cx.stats.types import Estimate, empty_estimate
+
+Row = dict[str, Any]
+Finished = tuple[Estimate, dict[str, Any]]
+
+
+def _int(row: Row, name: str) -> int:
+    value = row.get(name)
+    return 0 if value is None or (isinstance(value, float) and math.isnan(value)) else int(value)
+
+
+def _float(row: Row, name: str) -> float:
+    value = row.get(name)
+    return 0.0 if value is None else float(value)
+
+
+def _mixed(row: Row) -> bool:
+    return (row.get("scale_min_lo"), row.get("scale_max_lo")) != (
+        row.get("scale_min_hi"), row.get("scale_max_hi"))
+
+
+def _nps(row: Row, q: MetricQuery, conf: float) -> Finished:
+    det, pas, pro = _int(row, "det"), _int(row, "pas"), _int(row, "pro")
+    est = nps_estimate(det, pas, pro, conf=conf, method=q.nps_method)
+    points = Estimate(est.value * 100, est.n, est.ci_low * 100, est.ci_high * 100,
+                      est.se * 100, est.centre * 100)
+    return points, {"det": det, "pas": pas, "pro": pro, "n_missing": _int(row, "n_rows") - est.n}
+
+
+def _share(row: Row, q: MetricQuery, conf: float) -> Finished:
+    est = wilson(_int(row, "x"), _int(row, "n"), conf)
+    return est, {"x": _int(row, "x"), "n_missing": _int(row, "n_rows") - est.n,
+                 "mixed_scales": _mixed(row)}
+
+
+def _mean(row: Row, q: MetricQuery, conf: float) -> Finished:
+    est = mean_estimate(_int(row, "n"), _float(row, "total"), _float(row, "total_sq"), conf)
+    return est, {"n_missing": _int(row, "n_rows") - est.n, "mixed_scales": _mixed(row)}
+
+
+def _count(row: Row, q: MetricQuery, conf: float) -> Finished:
+    n = _int(row, "n_rows")
+    return Estimate(float(n), n, math.nan, math.nan), {}
+
+
+def _quantile(row: Row, q: MetricQuery, conf: float) -> Finished:
+    """Value from SQL; the CI ends are filled in by the engine from the order statistics."""
+    n, total = _int(row, "n"), _int(row, "n_rows")
+    value = row.get("value")
+    est = Estimate(math.nan if value is None else float(value), n, math.nan, math.nan)
+    waiting = _int(row, "waiting")
+    return est, {"waiting": waiting, "waiting_share": waiting / total if total else math.nan}
+
+
+def _churn(row: Row, q: MetricQuery, conf: float, metric: MetricDef) -> Finished:
+    fn = retention_estimate if metric.complement else churn_estimate
+    est = fn(_int(row, "churned"), _int(row, "n"), conf)
+    extra = {"churned": _int(row, "churned")}
+    if "n_unknown_time" in row:
+        extra["n_unknown_time"] = _int(row, "n_unknown_time")
+    return est, extra
+
+
+def _clv(row: Row, q: MetricQuery, conf: float) -> Finished:
+    """Supplied clv when present; else ARPU x margin / monthly hazard, capped (METHODS.md §4.2)."""
+    if _int(row, "n_clv") > 0:
+        est = mean_estimate(_int(row, "n_clv"), _float(row, "total"), _float(row, "total_sq"), conf)
+        return est, {"clv_source": "supplied"}
+    n_rev, months = _int(row, "n_rev"), _float(row, "months")
+    extra: dict[str, Any] = {"clv_source": "derived", "margin": q.clv_margin,
+                             "horizon_months": q.clv_horizon_months}
+    if n_rev == 0 or months <= 0:
+        return empty_estimate(n_rev), {**extra, "clv_source": "none"}
+    arpu, churn = _float(row, "revenue") / n_rev, min(_int(row, "churned") / months, 1.0)
+    value = clv_simple(arpu, q.clv_margin, churn, q.clv_horizon_months)
+    return Estimate(value, n_rev, math.nan, math.nan), {**extra, "arpu": arpu,
+                                                         "monthly_churn": churn}
+
+
+def row_finisher(metric: MetricDef) -> Callable[[Row, MetricQuery, float], Finished]:
+    match metric.type:
+        case MetricType.NPS:
+            return _nps
+        case MetricType.SHARE:
+            return _share
+        case MetricType.MEAN:
+            return _mean
+        case MetricType.COUNT:
+            return _count
+        case MetricType.QUANTILE:
+            return _quantile
+        case MetricType.CHURN:
+            return lambda row, q, conf: _churn(row, q, conf, metric)
+        case MetricType.CLV:
+            return _clv
+        case MetricType.SURVIVAL:
+            raise ValueError("survival rows are finished by finish_survival")
+        case _:
+            assert_never(metric.type)
+
+
+def finish_survival(metric: MetricDef, obs: pd.DataFrame, keys: tuple[str, ...],
+                    conf: float) -> list[tuple[Row, Estimate, dict[str, Any]]]:
+    """Kaplan–Meier per group from (keys, t, events, censored, excluded) rows."""
+    out = []
+    groups = obs.groupby(list(keys), dropna=False, sort=False) if keys else [((), obs)]
+    for key, part in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        ok = part[part["t"].notna() & (part["t"] >= 0)]
+        km = kaplan_meier(ok["t"].to_numpy(float), ok["events"], ok["censored"],
+                          within=(metric.within_hours or 24.0,), conf=conf)
+        if metric.within_hours is not None:
+            est = km.within[float(metric.within_hours)]
+        else:
+            est = km.median if metric.q == 0.5 else km.p90
+            est = replace(est, n=km.n)
+        extra = {"events": km.events, "censored": km.censored, "excluded": int(part["excluded"].sum()),
+                 "max_time": km.max_time, "reached": not math.isnan(est.value)}
+        out.append((dict(zip(keys, key, strict=True)), est, extra))
+    return out
+
+
+def reliability_kind(metric: MetricDef) -> str:
+    match metric.unit:
+        case Unit.POINTS:
+            return "nps_points"
+        case Unit.FRACTION:
+            return "share"
+        case Unit.SCALE_POINTS:
+            return "mean"
+        case Unit.COUNT:
+            return "count"
+        case Unit.HOURS:
+            return "time"
+        case Unit.CURRENCY:
+            return "currency"
+        case _:
+            assert_never(metric.unit)
+
+
+def tier(metric: MetricDef, est: Estimate, thresholds: Thresholds) -> str:
+    """METHODS.md §7.3, plus: a p90 of times below p90_min_n is low_n (its CI is undefined)."""
+    half = est.half_width if math.isfinite(est.ci_low) and math.isfinite(est.ci_high) else math.nan
+    level = reliability(est.n, half, reliability_kind(metric), thresholds)
+    if level == "ok" and metric.q == 0.9 and est.n < thresholds.p90_min_n:
+        return "low_n"
+    return level
+
+
+def to_rows(metric: MetricDef, items: list[tuple[Row, Estimate, dict[str, Any]]],
+            keys: tuple[str, ...], thresholds: Thresholds) -> pd.DataFrame:
+    """Tidy rows with stable leading columns; suppressed rows keep n but lose the value."""
+    records = []
+    for key, est, extra in items:
+        level = tier(metric, est, thresholds)
+        shown = level != "suppressed"
+        records.append({**key, "value": est.value if shown else math.nan, "n": est.n,
+                        "ci_low": est.ci_low if shown else math.nan,
+                        "ci_high": est.ci_high if shown else math.nan,
+                        "reliability": level, **(extra if shown else _safe(extra))})
+    columns = list(keys) + list(VALUE_COLUMNS)
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=columns)
+    return frame[columns + [c for c in frame.columns if c not in columns]]
+
+
+def _safe(extra: dict[str, Any]) -> dict[str, Any]:
+    """Below the privacy floor only n and data-quality flags stay visible: category counts of a
+    handful of answers would reveal individual answers."""
+    keep = ("n_missing", "mixed_scales", "clv_source", "excluded")
+    return {k: (v if k in keep else None) for k, v in extra.items()}

@@ -1,0 +1,188 @@
+"""Per metric type: which sufficient statistics the statement aggregates (METHODS.md §0).
+
+Every aggregate is a count or a sum (re-aggregatable exactly by summing), except the exact
+quantile of FRT and the (time, events, censored) rows that Kaplan–Meier needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import assert_never
+
+from sqlglot import exp
+
+from cx.domain import DateRange
+from cx.metrics.catalog import DEFAULT_SCALE, MetricDef, MetricType
+from cx.metrics.compiler import (
+    Params,
+    Statement,
+    agg_where,
+    base_cte,
+    col,
+    count_where,
+    grouped,
+    local_period_starts,
+    metric_columns,
+    next_period,
+    utc_bounds,
+    with_base,
+)
+from cx.metrics.dialects import EngineDialect
+from cx.metrics.query import MetricQuery
+
+DOUBLE = exp.DataType.Type.DOUBLE
+# Ticket statuses that mean "closed without a resolution": a competing risk, not censoring.
+CLOSED_UNRESOLVED = (
+    "closed without resolution", "closed_unresolved", "unresolved", "spam", "merged",
+    "duplicate", "abandoned", "cancelled", "canceled",
+)
+
+
+def _scaled(metric: MetricDef) -> tuple[exp.Expression, exp.Expression, exp.Expression]:
+    """(score, scale min, scale max) with the default scale where a record declares none."""
+    c = metric.column or ""
+    lo, hi = DEFAULT_SCALE[c]
+    smin = exp.func("coalesce", col(f"{c}_scale_min"), exp.Literal.number(lo))
+    smax = exp.func("coalesce", col(f"{c}_scale_max"), exp.Literal.number(hi))
+    return col(c), smin, smax
+
+
+def _scale_aggs(smin: exp.Expression, smax: exp.Expression, valid: exp.Expression) -> list:
+    """Smallest and largest declared scale ends, so results can say when scales are mixed."""
+    return [agg_where(exp.Min, smin, valid, "scale_min_lo"), agg_where(exp.Max, smin, valid, "scale_min_hi"),
+            agg_where(exp.Min, smax, valid, "scale_max_lo"), agg_where(exp.Max, smax, valid, "scale_max_hi")]
+
+
+def aggregates(metric: MetricDef, dialect: EngineDialect) -> list:
+    n_rows = exp.Count(this=exp.Star()).as_("n_rows")
+    match metric.type:
+        case MetricType.NPS:
+            x = col(metric.column or "")
+            return [count_where(x.between(0, 6), "det"), count_where(x.between(7, 8), "pas"),
+                    count_where(x.between(9, 10), "pro"), n_rows]
+        case MetricType.SHARE | MetricType.MEAN:
+            x, smin, smax = _scaled(metric)
+            valid = x.between(smin, smax)
+            xd = exp.cast(x, DOUBLE)
+            if metric.type is MetricType.SHARE:
+                top = x >= smax - exp.Literal.number((metric.top_points or 1) - 1)
+                stats = [count_where(exp.and_(valid, top), "x")]
+            else:
+                stats = [agg_where(exp.Sum, xd, valid, "total"),
+                         agg_where(exp.Sum, xd * xd, valid, "total_sq")]
+            return [count_where(valid, "n"), *stats, *_scale_aggs(smin, smax, valid), n_rows]
+        case MetricType.COUNT:
+            return [n_rows]
+        case MetricType.QUANTILE:
+            x = col(metric.column or "")
+            valid = x >= 0
+            return [count_where(valid, "n"), count_where(x.is_(exp.null()), "waiting"),
+                    exp.Filter(this=dialect.quantile(x, metric.q or 0.5),
+                               expression=exp.Where(this=valid)).as_("value"), n_rows]
+        case MetricType.SURVIVAL | MetricType.CHURN:
+            raise ValueError(f"{metric.type} has its own statement shape")
+        case MetricType.CLV:
+            clv, rev, ten, churned = col("clv"), col("monthly_revenue"), col("tenure_months"), col("churned")
+            known = exp.and_(churned.is_(exp.null()).not_(), ten >= 0)
+            return [exp.Count(this=clv).as_("n_clv"), exp.Sum(this=clv).as_("total"),
+                    exp.Sum(this=clv * clv).as_("total_sq"), exp.Count(this=rev).as_("n_rev"),
+                    exp.Sum(this=rev).as_("revenue"),
+                    count_where(exp.and_(known, churned), "churned"),
+                    agg_where(exp.Sum, ten, known, "months"), n_rows]
+        case _:
+            assert_never(metric.type)
+
+
+def main_statement(query: MetricQuery, metric: MetricDef, dialect: EngineDialect,
+                   tz: str) -> Statement:
+    """The one statement returning sufficient statistics per group for ``query``."""
+    params = Params()
+    if metric.type is MetricType.SURVIVAL:
+        return _survival(query, metric, dialect, tz, params)
+    if metric.type is MetricType.CHURN and (query.grain or query.filters.dates != DateRange()):
+        return _churn_periods(query, metric, dialect, tz, params)
+    if metric.type is MetricType.CHURN:
+        base = base_cte(query, metric, ["churned"], dialect, tz, params)
+        churned = col("churned")
+        aggs = [count_where(churned, "churned"), exp.Count(this=churned).as_("n"),
+                exp.Count(this=exp.Star()).as_("n_rows")]
+        return Statement(with_base(grouped(aggs, query.keys), base), params.values)
+    base = base_cte(query, metric, metric_columns(metric), dialect, tz, params)
+    tree = with_base(grouped(aggregates(metric, dialect), query.keys), base)
+    return Statement(tree, params.values)
+
+
+def latest_ticket_time() -> exp.Expression:
+    """Default as_of: the latest timestamp anywhere in the tickets table (deterministic)."""
+    latest = exp.func("greatest", exp.Max(this=col("opened_at")),
+                      exp.Max(this=col("first_response_at")), exp.Max(this=col("resolved_at")))
+    return exp.Subquery(this=exp.select(latest).from_("tickets"))
+
+
+def _survival(query: MetricQuery, metric: MetricDef, dialect: EngineDialect, tz: str,
+              params: Params) -> Statement:
+    """Rows (keys, t, events, censored, excluded): one per distinct duration per group."""
+    base = base_cte(query, metric, metric_columns(metric), dialect, tz, params)
+    as_of = params.add(query.as_of) if query.as_of else latest_ticket_time()
+    res, status = col("resolution_hours"), exp.func("lower", col("status"))
+    unresolved = status.isin(*[exp.Literal.string(s) for s in CLOSED_UNRESOLVED])
+    age = (dialect.epoch_seconds(as_of) - dialect.epoch_seconds(col("opened_at"))) / 3600.0
+    t = exp.Case().when(res >= 0, res).when(
+        exp.and_(res.is_(exp.null()), exp.func("coalesce", unresolved, exp.false()).not_()), age)
+    event = exp.func("coalesce", res >= 0, exp.false())
+    keys = [col(k) for k in query.keys]
+    obs = exp.select(*keys, t.as_("t"), event.as_("event")).from_("base")
+    ok = col("t") >= 0
+    aggs = [count_where(exp.and_(ok, col("event")), "events"),
+            count_where(exp.and_(ok, col("event").not_()), "censored"),
+            count_where(exp.func("coalesce", ok, exp.false()).not_(), "excluded")]
+    tree = grouped(aggs, query.keys + ("t",), source="obs")
+    return Statement(with_base(tree, base, [("obs", obs)]), params.values)
+
+
+def _churn_periods(query: MetricQuery, metric: MetricDef, dialect: EngineDialect, tz: str,
+                   params: Params) -> Statement:
+    """Customers active at each period start (S) and those of them lost within it (C)."""
+    rows = []
+    for start in local_period_starts(query.filters.dates, query.grain):
+        end = next_period(start, query.grain) if query.grain else query.filters.dates.end
+        end_incl = end - dt.timedelta(days=1) if query.grain else end
+        lo, hi = utc_bounds(DateRange(start, end_incl), tz)
+        rows.append(exp.Tuple(expressions=[params.add(start), params.add(lo), params.add(hi)]))
+    periods = exp.select("*").from_(exp.Values(
+        expressions=rows, alias=exp.TableAlias(this=exp.to_identifier("v"), columns=[
+            exp.to_identifier(c) for c in ("period", "lo", "hi")])))
+    keep = replace(query, grain=None, filters=replace(query.filters, dates=DateRange()))
+    base = base_cte(keep, metric, metric_columns(metric), dialect, tz, params, use_dates=False)
+    signup, gone, flag = col("signup_at"), col("churned_at"), col("churned")
+    lo, hi = col("lo"), col("hi")
+    unknown_time = exp.and_(exp.func("coalesce", flag, exp.false()), gone.is_(exp.null()))
+    at_start = exp.and_(exp.or_(signup.is_(exp.null()), signup < lo),
+                        exp.or_(gone.is_(exp.null()), gone >= lo), unknown_time.not_())
+    keys = [col(k) for k in query.by] + ([col("period")] if query.grain else [])
+    cross = exp.select(*keys, at_start.as_("at_start"), exp.and_(at_start, gone < hi).as_("lost"),
+                       unknown_time.as_("unknown")).from_("base").join("periods", join_type="cross")
+    aggs = [count_where(col("lost"), "churned"), count_where(col("at_start"), "n"),
+            count_where(col("unknown"), "n_unknown_time")]
+    tree = grouped(aggs, query.keys, source="spine")
+    return Statement(with_base(tree, base, [("periods", periods), ("spine", cross)]), params.values)
+
+
+def order_statistics(query: MetricQuery, metric: MetricDef, dialect: EngineDialect, tz: str,
+                     ranks: list[int]) -> Statement:
+    """Second statement for quantile CIs: the values at the needed 1-based ranks, per group.
+
+    The ranks depend on each group's n (binomial quantiles), which SQL cannot compute portably,
+    so they are asked for after the first statement returned n; at most a few rows per group.
+    """
+    params = Params()
+    base = base_cte(query, metric, metric_columns(metric), dialect, tz, params)
+    x = col(metric.column or "")
+    window = exp.Window(this=exp.RowNumber(), partition_by=[col(k) for k in query.keys] or None,
+                        order=exp.Order(expressions=[exp.Ordered(this=x)]))
+    ranked = exp.select(*[col(k) for k in query.keys], x.as_("x"), window.as_("rk")).from_(
+        "base").where(x >= 0)
+    pick = exp.select(*[col(k) for k in query.keys], col("rk"), col("x")).from_("ranked").where(
+        col("rk").isin(*[params.add(int(r)) for r in ranks]))
+    return Statement(with_base(pick, base, [("ranked", ranked)]), params.values)
