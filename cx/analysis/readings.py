@@ -1,0 +1,74 @@
+"""One-line plain-English readings the UI shows above each analysis.
+
+Numbers go through cx.charts.format so a sentence says exactly what the chart and table say.
+Sentences never overstate: "significant" only after the correction the analysis applied.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from cx.charts.format import format_change, format_ci, format_value
+from cx.stats.types import TestResult
+
+
+def _label(value: Any) -> str:
+    return "(not set)" if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else str(value)
+
+
+def _pct(conf: float) -> str:
+    return f"{conf * 100:g}%"
+
+
+def _p(p: float) -> str:
+    if not math.isfinite(p):
+        return "p not available"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _plural(k: int, word: str) -> str:
+    return f"{k} {word}" if k == 1 else f"{k} {word}s"
+
+
+def segment_reading(label: str, by: str, unit: str, table: pd.DataFrame,
+                    het: TestResult | None, conf: float) -> str:
+    """'Phone NPS is lower than the rest: -12 pts, 95% CI -18 to -6, significant after
+    correcting for 5 comparisons.' or why nothing is flagged."""
+    family = int(table["q"].notna().sum())
+    badged = table[table["badge"] != "none"].sort_values("q")
+    if family == 0:
+        return (f"Too few answers to compare {label} by {by}: a segment needs a reportable base "
+                "(n ≥ 30 and a narrow enough interval) before it can be flagged.")
+    if badged.empty:
+        tail = f" (test that all segments are equal: {_p(het.p)})" if het is not None else ""
+        return (f"No {by} differs significantly from the rest in {label} after correcting for "
+                f"{_plural(family, 'comparison')}{tail}.")
+    top = badged.iloc[0]
+    sentence = (f"{_label(top['segment'])} {label} is {top['badge']} than the rest: "
+                f"{format_change(top['diff_vs_rest'], unit)}, {_pct(conf)} CI "
+                f"{diff_ci(top['diff_ci_low'], top['diff_ci_high'], unit)}, "
+                f"significant after correcting for {_plural(family, 'comparison')}.")
+    if len(badged) > 1:
+        others = ", ".join(f"{_label(s)} ({b})" for s, b in
+                           zip(badged["segment"].iloc[1:], badged["badge"].iloc[1:]))
+        sentence += f" Also different from the rest: {others}."
+    return sentence
+
+
+def diff_ci(low: float, high: float, unit: str) -> str:
+    """Interval of a difference: shares in percentage points, like the change itself."""
+    if unit == "fraction" and math.isfinite(low) and math.isfinite(high):
+        return f"{format_change(low, unit)} to {format_change(high, unit)}"
+    return format_ci(low, high, unit)
+
+
+def uncompared_reading(label: str, by: str, table: pd.DataFrame) -> str:
+    ranked = table[table["rank"] == 1]
+    best = f" Best by the conservative bound: {_label(ranked['segment'].iloc[0])}." \
+        if len(ranked) else ""
+    return (f"{label} by {by} is shown with intervals only: no segment-vs-rest significance test "
+            f"fits this kind of metric.{best}")
