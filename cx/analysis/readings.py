@@ -72,3 +72,34 @@ def uncompared_reading(label: str, by: str, table: pd.DataFrame) -> str:
         if len(ranked) else ""
     return (f"{label} by {by} is shown with intervals only: no segment-vs-rest significance test "
             f"fits this kind of metric.{best}")
+
+
+_SYMBOL = {"spearman": "Spearman ρ", "kendall": "Kendall τ-b", "pearson_log": "Pearson r (log x)"}
+
+
+def _r(value: float) -> str:
+    return "–" if not math.isfinite(value) else f"{value:+.2f}".replace("-", "−")
+
+
+def correlation_reading(x: str, y: str, control: str | None, summary: dict[str, Any],
+                        by_group: pd.DataFrame, conf: float) -> str:
+    """'csat falls as resolution_hours rises: Spearman ρ −0.32 (95% CI …, n = …). …'"""
+    r, p, n = summary["r"], summary["p"], summary["n"]
+    head = f"{_SYMBOL[summary['method']]} {_r(r)} ({_pct(conf)} CI {_r(summary['ci_low'])} to " \
+           f"{_r(summary['ci_high'])}, n = {format_value(n, 'count')})"
+    if not math.isfinite(r):
+        return f"Not enough paired values of {x} and {y} to estimate a correlation (n = {n})."
+    if math.isfinite(p) and p < 1.0 - conf:
+        verb = "rises" if r > 0 else "falls"
+        sentence = f"{y} {verb} as {x} rises: {head}."
+    else:
+        sentence = f"No clear association between {x} and {y}: {head}."
+    if control and math.isfinite(summary.get("partial_r", math.nan)):
+        sentence += f" Controlling for {control}: {_r(summary['partial_r'])}"
+        shown = by_group[by_group["reliability"] == "ok"].dropna(subset=["r"])
+        if len(shown) >= 2:
+            lo, hi = shown.loc[shown["r"].idxmin()], shown.loc[shown["r"].idxmax()]
+            sentence += (f"; within {control} from {_r(lo['r'])} ({_label(lo['group'])}) to "
+                         f"{_r(hi['r'])} ({_label(hi['group'])})")
+        sentence += "."
+    return sentence
