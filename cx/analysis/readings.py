@@ -103,3 +103,26 @@ def correlation_reading(x: str, y: str, control: str | None, summary: dict[str, 
                          f"{_r(hi['r'])} ({_label(hi['group'])})")
         sentence += "."
     return sentence
+
+
+def _share(value: float) -> str:
+    return format_value(value, "fraction").replace(".0%", "%")
+
+
+def drivers_reading(outcome: str, table: pd.DataFrame, r2: float, n: int, method: str) -> str:
+    """'Issue resolved and Agent knowledge drive csat most: 41% and 33% of the explained
+    variance (R² 0.52, n = 12,345, Shapley).' plus what to fix first and any sign flips."""
+    top = table.head(2)
+    names = " and ".join(str(v) for v in top["label"])
+    shares = " and ".join(_share(v) for v in top["share"])
+    how = "Shapley" if method == "shapley" else "Johnson's relative weights"
+    sentence = (f"{names} drive {outcome} most: {shares} of the explained variance "
+                f"(R² {r2:.2f}, n = {format_value(n, 'count')}, {how}).")
+    fix = table[table["quadrant"] == "fix first"]
+    if len(fix):
+        sentence += f" Fix first (important, below-average score): {', '.join(fix['label'])}."
+    flips = table[table["sign_flip"]]
+    if len(flips):
+        sentence += (f" Collinearity: {', '.join(flips['label'])} has a model sign opposite to "
+                     "its correlation; read its share, not its coefficient.")
+    return sentence
