@@ -126,3 +126,38 @@ def drivers_reading(outcome: str, table: pd.DataFrame, r2: float, n: int, method
         sentence += (f" Collinearity: {', '.join(flips['label'])} has a model sign opposite to "
                      "its correlation; read its share, not its coefficient.")
     return sentence
+
+
+def trend_reading(label: str, unit: str, table: pd.DataFrame,
+                  control: pd.DataFrame | None) -> str:
+    """'CSAT (top-2-box) over 104 periods: latest 81.2% (n = 420). Out of control: 2026-10-12.'"""
+    if table.empty:
+        return f"No {label} data in this period."
+    last = table.iloc[-1]
+    sentence = (f"{label} over {_plural(len(table), 'period')}: latest "
+                f"{format_value(last['value'], unit)} (n = {format_value(last['n'], 'count')}).")
+    if control is not None:
+        out = control[control["out_of_control"]]
+        if len(out):
+            when = ", ".join(f"{pd.Timestamp(p):%Y-%m-%d} ({s})"
+                             for p, s in zip(out["period"], out["side"]))
+            sentence += f" Outside the control limits: {when}."
+        else:
+            sentence += " Every period is within its control limits."
+    return sentence
+
+
+def change_reading(label: str, unit: str, grain: str, value: float, previous: float,
+                   change: tuple[float, float, float, float], significant: bool,
+                   comparable: bool, conf: float) -> str:
+    """'CSAT (top-2-box) week over week: -11.6 pp (from 84.0% to 72.4%), 95% CI ..., p = 0.007,
+    significant.'"""
+    if not (math.isfinite(value) and math.isfinite(previous)):
+        return f"{label}: no {grain}-over-{grain} change (one of the two {grain}s has no data)."
+    head = (f"{label} {grain} over {grain}: {format_change(change[0], unit)} (from "
+            f"{format_value(previous, unit)} to {format_value(value, unit)})")
+    if not comparable:
+        return head + "; no significance test fits this kind of metric."
+    verdict = "significant" if significant else "not significant"
+    return (f"{head}, {_pct(conf)} CI {diff_ci(change[1], change[2], unit)}, {_p(change[3])}: "
+            f"{verdict}.")
