@@ -1,0 +1,117 @@
+"""What a user declares about an upload: overrides, units, scales, missing codes, error policy.
+
+The command line and the Upload page both build an `IngestOptions`; the `parse_*` helpers turn
+the command line's "Header=value" strings into it with messages that say which argument is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from cx.storage.schema import RECORD_TABLES
+
+UNITS = {"seconds": 1 / 3600, "minutes": 1 / 60, "hours": 1.0, "hms": 1.0}
+_UNIT_ALIASES = {"s": "seconds", "sec": "seconds", "second": "seconds", "m": "minutes",
+                 "min": "minutes", "minute": "minutes", "h": "hours", "hour": "hours",
+                 "h:mm:ss": "hms"}
+DEFAULT_SCALES = {"csat": (1, 5), "ces": (1, 7), "nps": (0, 10)}
+ALL_RATINGS = "*"  # --missing "0" or "*=0": the code applies to every rating column but nps
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    table: str
+    mapping: dict[str, str] = field(default_factory=dict)  # source header -> field
+    units: dict[str, str] = field(default_factory=dict)  # source header -> unit
+    scales: dict[str, tuple[int, int]] = field(default_factory=dict)  # field or header
+    missing: dict[str, str] = field(default_factory=dict)  # header (or "*") -> code
+    reverse: tuple[str, ...] = ()  # score fields to reverse-code (e.g. ces where 1 = easy)
+    date: dt.date | None = None
+    on_error: str = "reject"
+    encoding: str | None = None
+    sheet: str | None = None
+    delimiter: str | None = None
+    date_order: str | None = None  # dmy / mdy when a column cannot tell
+    file_name: str | None = None  # shown in provenance (a page upload is a temporary file)
+    uploader: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.table not in RECORD_TABLES:
+            raise ValueError(f"--table must be one of {', '.join(RECORD_TABLES)}, "
+                             f"not {self.table!r}")
+        if self.on_error not in ("reject", "skip"):
+            raise ValueError(f"--on-error must be reject or skip, not {self.on_error!r}")
+        if self.date_order not in (None, "dmy", "mdy"):
+            raise ValueError(f"--date-order must be dmy or mdy, not {self.date_order!r}")
+        if "nps" in self.scales and self.scales["nps"] != (0, 10):
+            raise ValueError("NPS is always 0-10; --scale cannot change it")
+        for name, (low, high) in self.scales.items():
+            if not low < high:
+                raise ValueError(f"--scale {name}={low}-{high}: the minimum must be below the "
+                                 "maximum")
+        for header, unit in self.units.items():
+            if unit not in UNITS:
+                raise ValueError(f"--unit {header!r}={unit!r}: use seconds, minutes, hours or "
+                                 "hms (H:MM:SS)")
+
+    def scale_for(self, field_name: str, header: str) -> tuple[int, int] | None:
+        return self.scales.get(header, self.scales.get(field_name, DEFAULT_SCALES.get(field_name)))
+
+    def missing_for(self, field_name: str, header: str, rating_like: bool) -> str | None:
+        if header in self.missing:
+            return self.missing[header]
+        if field_name in self.missing:
+            return self.missing[field_name]
+        return self.missing.get(ALL_RATINGS) if rating_like and field_name != "nps" else None
+
+
+def _pairs(values: Iterable[str], flag: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        header, sep, value = item.rpartition("=")
+        if not sep or not header.strip() or not value.strip():
+            raise ValueError(f"{flag} {item!r}: expected \"Source header=value\"")
+        out[header.strip()] = value.strip()
+    return out
+
+
+def parse_map(values: Iterable[str]) -> dict[str, str]:
+    return _pairs(values, "--map")
+
+
+def parse_units(values: Iterable[str]) -> dict[str, str]:
+    raw = _pairs(values, "--unit")
+    return {h: _UNIT_ALIASES.get(u.lower(), u.lower()) for h, u in raw.items()}
+
+
+def parse_scales(values: Iterable[str]) -> dict[str, tuple[int, int]]:
+    out = {}
+    for name, spec in _pairs(values, "--scale").items():
+        m = re.fullmatch(r"(-?\d+)\s*(?:-|\.\.|–)\s*(-?\d+)", spec)
+        if not m:
+            raise ValueError(f"--scale {name}={spec!r}: expected MIN-MAX such as 1-5")
+        out[name] = (int(m.group(1)), int(m.group(2)))
+    return out
+
+
+def parse_missing(values: Iterable[str]) -> dict[str, str]:
+    """"Header=0" for one column; a bare "0" (or "*=0") for every rating column."""
+    out: dict[str, str] = {}
+    for item in values:
+        if "=" not in item:
+            out[ALL_RATINGS] = item.strip()
+        else:
+            out.update(_pairs([item], "--missing"))
+    return out
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"--date {value!r}: expected YYYY-MM-DD") from exc

@@ -1,0 +1,233 @@
+"""Readers: a CSV / XLSX / Parquet file becomes one all-text staging table in DuckDB.
+
+Why all text: every value is coerced later in SQL (cx.ingest.coerce), so a bad value becomes a
+row error with its row and column instead of a reader crash. Staging columns are named c1..cN
+(positions), so no header text ever reaches SQL as an identifier; `_row` is the row number a user
+sees in a spreadsheet (the header is row 1, the first record row 2; a record whose quoted text spans
+several lines still counts as one row).
+"""
+
+from __future__ import annotations
+
+import codecs
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from cx.storage import StoreError, run
+
+RAW = "cx_raw"  # view over the staging table: _row, c1..cN
+STAGE = "cx_stage"  # the staging table (TEMP, lives only as long as the connection)
+_SNIFF_BYTES = 1 << 16
+_XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+class FileRefused(ValueError):
+    """The file as a whole cannot be read; the message says what is wrong and where."""
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """What was read: the header as written, and how the file was decoded."""
+
+    file_name: str
+    file_format: str  # csv / xlsx / parquet
+    headers: tuple[str | None, ...]  # None for an empty header cell
+    n_rows: int
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def file_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in _XLSX_SUFFIXES:
+        return "xlsx"
+    if suffix == ".parquet":
+        return "parquet"
+    if suffix == ".xls":
+        raise FileRefused(f"{path.name}: old .xls workbooks are not supported; save it as .xlsx")
+    return "csv"
+
+
+def read_into(
+    cur: duckdb.DuckDBPyConnection,
+    path: Path,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    delimiter: str | None = None,
+    limit: int | None = None,
+) -> RawFile:
+    """Stage `path` as TEMP table cx_raw(_row, c1..cN); `limit` keeps only the first records."""
+    if not path.is_file():
+        raise FileRefused(f"{path}: no such file")
+    fmt = file_format(path)
+    if fmt == "xlsx":
+        raw = _read_xlsx(cur, path, sheet, limit)
+    elif fmt == "parquet":
+        raw = _read_parquet(cur, path, limit)
+    else:
+        raw = _read_csv(cur, path, encoding, delimiter, limit)
+    if raw.n_rows == 0:
+        raise FileRefused(f"{path.name}: the file has a header but no data rows")
+    return raw
+
+
+# -- CSV -------------------------------------------------------------------------------------
+def _read_csv(
+    cur: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, delimiter: str | None,
+    limit: int | None,
+) -> RawFile:
+    head = path.read_bytes()[:_SNIFF_BYTES] if path.stat().st_size < _SNIFF_BYTES else _head(path)
+    if not head.strip():
+        raise FileRefused(f"{path.name}: the file is empty")
+    if b"\x00" in head:
+        raise FileRefused(
+            f"{path.name}: this is not a text (CSV) file - it contains binary data; "
+            "upload a CSV, an .xlsx workbook or a .parquet file"
+        )
+    used, utf8_path = _as_utf8(path, encoding)
+    dialect = _sniff(cur, utf8_path, delimiter)
+    options = "header=false, all_varchar=true, strict_mode=true, delim=?, quote=?, escape=?"
+    params = [str(utf8_path), dialect["delim"], dialect["quote"], dialect["escape"]]
+    try:
+        header = run(cur, f"SELECT * FROM read_csv(?, {options}) LIMIT 1", params).fetchone()
+        cols = ", ".join(f"c{i + 1}" for i in range(len(header or ())))
+        top = "" if limit is None else f"LIMIT {int(limit)}"
+        # rowid follows file order (insertion order is preserved); +2: header is row 1
+        run(cur, f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT * FROM "
+                 f"read_csv(?, {options}, skip=1) AS t({cols}) {top}", params)
+        _publish(cur, "rowid + 2 AS _row, *")
+    except StoreError as exc:
+        raise FileRefused(f"{path.name}: the CSV structure is broken: {_csv_reason(exc)}") from exc
+    if header is None:
+        raise FileRefused(f"{path.name}: the file is empty")
+    n_rows = run(cur, f"SELECT count(*) FROM {RAW}").fetchone()[0]
+    headers = tuple(None if h is None or not str(h).strip() else str(h).strip() for h in header)
+    return RawFile(path.name, "csv", headers, int(n_rows), used, dialect["delim"])
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(_SNIFF_BYTES)
+
+
+def _csv_reason(exc: Exception) -> str:
+    text = str(exc)
+    for line in text.splitlines():
+        if "Line:" in line or "Expected Number of Columns" in line or "columns" in line.lower():
+            return line.strip().removeprefix("Invalid Input error: ")
+    return text.splitlines()[0]
+
+
+def _sniff(cur: duckdb.DuckDBPyConnection, path: Path, delimiter: str | None) -> dict[str, str]:
+    """Delimiter and quoting from DuckDB's sniffer, unless the user declared the delimiter."""
+    try:
+        row = run(cur, "SELECT Delimiter, Quote, Escape FROM sniff_csv(?, header=false)",
+                  [str(path)]).fetchone()
+    except StoreError as exc:
+        raise FileRefused(f"{path.name}: could not work out the CSV layout: {exc}") from exc
+    delim, quote, escape = (v if v and v != "(empty)" else "" for v in row)
+    return {"delim": delimiter or delim or ",", "quote": quote or '"', "escape": escape or '"'}
+
+
+def _as_utf8(path: Path, encoding: str | None) -> tuple[str, Path]:
+    """UTF-8 files (with or without BOM) are read in place; others are transcoded once.
+
+    DuckDB reads only UTF-8/UTF-16/Latin-1 and its Latin-1 refuses CP-1252's € and curly quotes,
+    which Excel on Windows writes. So a file that is not valid UTF-8 is decoded as CP-1252 (bytes
+    CP-1252 leaves undefined fall back to Latin-1) into a temporary UTF-8 copy, streamed in chunks.
+    """
+    declared = codecs.lookup(encoding).name if encoding else None
+    if declared in (None, "utf-8", "utf-8-sig") and _is_utf8(path):
+        return "utf-8", path
+    if declared in ("utf-8", "utf-8-sig"):
+        raise FileRefused(f"{path.name}: declared UTF-8 but the file is not valid UTF-8")
+    used = declared or "cp1252"
+    out = Path(tempfile.mkstemp(prefix="cx-utf8-", suffix=".csv")[1])
+    decoder = codecs.getincrementaldecoder(used)(errors="cx-latin1-fallback")
+    with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(1 << 20):
+            dst.write(decoder.decode(chunk))
+        dst.write(decoder.decode(b"", final=True))
+    return used, out
+
+
+def _latin1_fallback(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return exc.object[exc.start:exc.end].decode("latin-1"), exc.end
+
+
+codecs.register_error("cx-latin1-fallback", _latin1_fallback)
+
+
+def _is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 22):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# -- XLSX and Parquet ------------------------------------------------------------------------
+def _read_xlsx(
+    cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None, limit: int | None
+) -> RawFile:
+    """pandas + openpyxl (DuckDB's excel extension cannot be installed offline)."""
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet if sheet else 0, header=None, dtype=str,
+                              engine="openpyxl", nrows=None if limit is None else limit + 1)
+    except (zipfile.BadZipFile, OSError, KeyError) as exc:
+        raise FileRefused(f"{path.name}: not a readable .xlsx workbook (damaged or truncated: "
+                          f"{exc})") from exc
+    except ValueError as exc:
+        raise FileRefused(f"{path.name}: {exc}") from exc
+    if frame.empty:
+        raise FileRefused(f"{path.name}: the sheet is empty")
+    frame = frame.astype(object).where(frame.notna(), None)
+    header = tuple(frame.iloc[0])
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = [f"c{i + 1}" for i in range(frame.shape[1])]
+    cur.register("cx_xlsx_frame", frame)
+    try:
+        run(cur, f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT * FROM cx_xlsx_frame")
+    finally:
+        cur.unregister("cx_xlsx_frame")
+    _publish(cur, "rowid + 2 AS _row, *")
+    headers = tuple(None if h is None or not str(h).strip() else str(h).strip() for h in header)
+    n_rows = run(cur, f"SELECT count(*) FROM {RAW}").fetchone()[0]
+    return RawFile(path.name, "xlsx", headers, int(n_rows))
+
+
+def _read_parquet(cur: duckdb.DuckDBPyConnection, path: Path, limit: int | None) -> RawFile:
+    try:
+        names = [r[0] for r in run(cur, "DESCRIBE SELECT * FROM read_parquet(?)",
+                                   [str(path)]).fetchall()]
+    except StoreError as exc:
+        raise FileRefused(f"{path.name}: not a readable Parquet file ({exc})") from exc
+    cols = ", ".join(f"c{i + 1}" for i in range(len(names)))
+    casts = ", ".join(f"CAST(c{i + 1} AS VARCHAR) AS c{i + 1}" for i in range(len(names)))
+    top = "" if limit is None else f"WHERE file_row_number < {int(limit)}"
+    run(cur, f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT file_row_number + 2 AS _row, {casts} "
+             f"FROM read_parquet(?, file_row_number=true) AS t({cols}, file_row_number) {top} "
+             "ORDER BY file_row_number", [str(path)])
+    _publish(cur, "*")
+    n_rows = run(cur, f"SELECT count(*) FROM {RAW}").fetchone()[0]
+    return RawFile(path.name, "parquet", tuple(names), int(n_rows))
+
+
+def _publish(cur: duckdb.DuckDBPyConnection, select: str) -> None:
+    """cx_raw as a view, so a million-row file is not copied a second time just to number it.
+
+    The staging table is filled in file order (DuckDB preserves insertion order) and committed
+    before any transaction starts, so its rowid is the record's position in the file.
+    """
+    run(cur, f"CREATE OR REPLACE TEMP VIEW {RAW} AS SELECT {select} FROM {STAGE}")
