@@ -1,0 +1,143 @@
+"""Headline KPI tiles: value, interval, n, change against the previous period and its test.
+
+Why here and not in a page: the comparison picks a test per metric type (adjusted-Wald for NPS,
+Newcombe/score for shares and churn, Welch for means) and must be unit-tested. Medians (FRT, TTR)
+get no test: the change is shown with both intervals, and `tested` says no test was run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from cx.domain import DateRange, Filters, Grain
+from cx.metrics import Engine, MetricQuery, MetricResult, MetricType
+from cx.stats.means import welch_test
+from cx.stats.nps import nps_diff_test
+from cx.stats.proportions import two_proportions_test
+from cx.stats.types import TestResult
+
+# PRODUCT/issue 7: the Overview's six tiles.
+OVERVIEW_METRICS = ("nps", "csat", "ces", "frt_median", "ttr_median", "churn_rate")
+SPARK_WEEKS = 12
+ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class Tile:
+    metric: str
+    label: str
+    unit: str
+    higher_is_better: bool
+    help: str
+    value: float
+    n: int
+    ci_low: float
+    ci_high: float
+    reliability: str
+    previous: float
+    change: float  # value - previous (NPS points, share fraction, hours ...)
+    p: float  # NaN when untested or not testable
+    tested: bool
+    spark: tuple[float, ...]
+    period: DateRange
+    previous_period: DateRange | None
+
+    @property
+    def significant(self) -> bool:
+        return self.tested and not math.isnan(self.p) and self.p < ALPHA
+
+
+def previous_period(dates: DateRange) -> DateRange | None:
+    """The same number of days just before; None for an open-ended range (nothing to compare)."""
+    if dates.start is None or dates.end is None:
+        return None
+    days = (dates.end - dates.start).days + 1
+    return DateRange(dates.start - dt.timedelta(days=days), dates.start - dt.timedelta(days=1))
+
+
+def _row(result: MetricResult) -> dict[str, Any]:
+    if result.rows.empty:
+        return {"value": math.nan, "n": 0, "ci_low": math.nan, "ci_high": math.nan,
+                "reliability": "suppressed"}
+    return result.rows.iloc[0].to_dict()
+
+
+def _num(row: dict[str, Any], key: str) -> int:
+    value = row.get(key)
+    return 0 if value is None or (isinstance(value, float) and math.isnan(value)) else int(value)
+
+
+def compare(engine: Engine, metric_type: MetricType, now: MetricQuery, before: MetricQuery,
+            now_row: dict[str, Any], before_row: dict[str, Any]) -> TestResult | None:
+    """The two-period test for one metric type; None where no test applies (medians)."""
+    match metric_type:
+        case MetricType.NPS:
+            counts = [(_num(r, "det"), _num(r, "pas"), _num(r, "pro")) for r in (now_row, before_row)]
+            if min(sum(c) for c in counts) == 0:
+                return None
+            return nps_diff_test(counts[0], counts[1])
+        case MetricType.SHARE | MetricType.CHURN:
+            x_key = "x" if metric_type is MetricType.SHARE else "churned"
+            a, b = (( _num(r, x_key), _num(r, "n")) for r in (now_row, before_row))
+            if a[1] == 0 or b[1] == 0:
+                return None
+            return two_proportions_test(a[0], a[1], b[0], b[1])
+        case MetricType.MEAN:
+            s = [engine.sufficient(q) for q in (now, before)]
+            if any(f.empty for f in s):
+                return None
+            r1, r2 = s[0].iloc[0], s[1].iloc[0]
+            return welch_test(int(r1["n"]), float(r1["total"] or 0), float(r1["total_sq"] or 0),
+                              int(r2["n"]), float(r2["total"] or 0), float(r2["total_sq"] or 0))
+        case _:
+            return None
+
+
+def spark_range(dates: DateRange) -> DateRange | None:
+    """Weekly sparkline dates: the period, or at least the last 12 weeks up to its end."""
+    if dates.end is None:
+        return None
+    start = dates.end - dt.timedelta(weeks=SPARK_WEEKS) + dt.timedelta(days=1)
+    return DateRange(min(start, dates.start or start), dates.end)
+
+
+def tile(engine: Engine, metric: str, filters: Filters) -> Tile:
+    now = MetricQuery(metric=metric, filters=filters)
+    result = engine.run(now)
+    row = _row(result)
+    prev_dates = previous_period(filters.dates)
+    before_row: dict[str, Any] = {"value": math.nan}
+    test = None
+    if prev_dates is not None:
+        before = replace(now, filters=replace(filters, dates=prev_dates))
+        before_row = _row(engine.run(before))
+        test = compare(engine, result.metric.type, now, before, row, before_row)
+    spark: tuple[float, ...] = ()
+    spark_dates = spark_range(filters.dates)
+    if spark_dates is not None:
+        weekly = engine.run(replace(now, filters=replace(filters, dates=spark_dates),
+                                    grain=Grain.WEEK))
+        spark = tuple(float(v) for v in weekly.rows["value"]) if not weekly.rows.empty else ()
+    value, previous = float(row["value"]), float(before_row["value"])
+    return Tile(
+        metric=metric, label=result.metric.label, unit=result.metric.unit.value,
+        higher_is_better=result.metric.higher_is_better, help=result.metric.help,
+        value=value, n=_num(row, "n"), ci_low=float(row["ci_low"]), ci_high=float(row["ci_high"]),
+        reliability=str(row["reliability"]), previous=previous, change=value - previous,
+        p=math.nan if test is None else float(test.p), tested=test is not None,
+        spark=spark, period=filters.dates, previous_period=prev_dates,
+    )
+
+
+def tiles_frame(tiles: list[Tile]) -> pd.DataFrame:
+    """The tiles as a table (what the Overview's CSV download holds)."""
+    return pd.DataFrame([{
+        "metric": t.metric, "label": t.label, "unit": t.unit, "value": t.value, "n": t.n,
+        "ci_low": t.ci_low, "ci_high": t.ci_high, "reliability": t.reliability,
+        "previous": t.previous, "change": t.change, "p": t.p, "significant": t.significant,
+    } for t in tiles])

@@ -1,0 +1,150 @@
+"""The shared sidebar filters: drawn once per run by app.py, read by every page.
+
+Why in the entry script: widgets that app.py draws on every run keep their state when the user
+changes page (a widget drawn by a page is forgotten when that page is left). The view is also
+written to the URL (cx.filter_state) on every run, so a copied link reopens the same view, and
+read from it once per session, when the session starts from such a link.
+
+Dates: presets count back from the *latest day with data* when that is before today, so demo data
+or an old export never opens on an empty view; the sidebar says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from cx import filter_state
+from cx.domain import DateRange, Filters
+from cx.records import DRILL_PREFIX  # URL keys of the explorer's drill-down, kept as they are
+from cx.ui import cached
+
+# Standard dimensions offered in the sidebar (PRODUCT.md §5), then any extra upload dimension.
+STANDARD_FIELDS = ("channel", "region", "product", "segment", "team")
+_VIEW = "cx_view"
+_INIT = "cx_filters_from_url"
+_PRESET_KEY = "cx_f_preset"
+_RANGE_KEY = "cx_f_range"
+
+
+@dataclass(frozen=True)
+class View:
+    """What the sidebar selected: the preset, the resolved filters, the anchor day of presets."""
+
+    preset: str
+    filters: Filters
+    anchor: dt.date
+    anchored_to_data: bool  # True when presets count back from the latest data, not today
+
+    def period_text(self) -> str:
+        """'22 Aug – 22 Nov 2026' (or 'all dates'): for chart titles and captions."""
+        return period_text(self.filters.dates)
+
+
+def period_text(dates: DateRange) -> str:
+    if dates.start is None and dates.end is None:
+        return "all dates"
+    if dates.start is None:
+        return f"up to {dates.end:%d %b %Y}"
+    if dates.end is None:
+        return f"from {dates.start:%d %b %Y}"
+    return f"{dates.start:%d %b %Y} – {dates.end:%d %b %Y}"
+
+
+def _key(field: str) -> str:
+    return f"cx_f_{field}"
+
+
+def _anchor() -> tuple[dt.date, bool]:
+    today = dt.date.today()
+    last = cached.latest_date()
+    if last is not None and last < today:
+        return last, True
+    return today, False
+
+
+def _seed_from_url(fields: list[str], options: dict[str, list[str]], anchor: dt.date) -> None:
+    """Once per session: put the URL's view into the widgets' state before they are drawn."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    preset, filters = filter_state.from_params(params, fields, anchor)
+    st.session_state[_PRESET_KEY] = preset
+    if preset == "custom":
+        st.session_state[_RANGE_KEY] = (filters.dates.start or anchor, filters.dates.end or anchor)
+    chosen = filters.as_dict()
+    for field in fields:
+        st.session_state[_key(field)] = [v for v in chosen.get(field, ()) if v in options[field]]
+
+
+def _date_widgets(anchor: dt.date) -> tuple[str, DateRange]:
+    preset = st.selectbox("Dates", filter_state.PRESETS, key=_PRESET_KEY,
+                          format_func=filter_state.PRESET_LABELS.__getitem__,
+                          index=filter_state.PRESETS.index(filter_state.DEFAULT_PRESET))
+    custom = None
+    if preset == "custom":
+        if _RANGE_KEY not in st.session_state:
+            st.session_state[_RANGE_KEY] = (anchor - dt.timedelta(days=27), anchor)
+        picked = st.date_input("From – to", key=_RANGE_KEY)
+        if isinstance(picked, (tuple, list)) and len(picked) == 2:
+            custom = DateRange(picked[0], picked[1])
+        elif isinstance(picked, (tuple, list)) and len(picked) == 1:
+            custom = DateRange(picked[0], picked[0])  # the second click has not happened yet
+    return preset, filter_state.resolve_preset(preset, anchor, custom)
+
+
+def _write_url(preset: str, filters: Filters) -> None:
+    """Replace the sidebar's keys in the URL, keeping the explorer's drill-down keys."""
+    wanted = filter_state.to_params(preset, filters)
+    current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    kept = {k: v for k, v in current.items() if k.startswith(DRILL_PREFIX)}
+    target = {**{k: v if isinstance(v, list) else [v] for k, v in wanted.items()}, **kept}
+    if target != current:
+        st.query_params.from_dict(target)
+
+
+def sidebar_filters() -> View:
+    """Draw the filters in the sidebar (call once per run, from app.py) and remember the view."""
+    anchor, anchored = _anchor()
+    options = cached.filter_options()
+    fields = list(options)
+    if not st.session_state.get(_INIT):
+        _seed_from_url(fields, options, anchor)
+        st.session_state[_INIT] = True
+    with st.sidebar:
+        st.subheader("Filters")
+        preset, dates = _date_widgets(anchor)
+        if anchored:
+            st.caption(f"Presets count back from the latest data ({anchor:%d %b %Y}), "
+                       "not from today.")
+        chosen: dict[str, list[str]] = {}
+        for field in fields:
+            chosen[field] = st.multiselect(field.replace("_", " ").capitalize(), options[field],
+                                           key=_key(field), placeholder="All")
+    view = View(preset, Filters.of(dates, **chosen), anchor, anchored)
+    st.session_state[_VIEW] = view
+    _write_url(preset, view.filters)
+    return view
+
+
+def current_view() -> View:
+    """The view app.py selected in this run; without app.py (a page run alone), the default."""
+    view = st.session_state.get(_VIEW)
+    if isinstance(view, View):
+        return view
+    anchor, anchored = _anchor()
+    preset = filter_state.DEFAULT_PRESET
+    return View(preset, Filters.of(filter_state.resolve_preset(preset, anchor)), anchor, anchored)
+
+
+def for_table(filters: Filters, table: str) -> Filters:
+    """The part of the filters a table can apply: a team filter means nothing to customers."""
+    valid = set(cached.dimensions(table))
+    kept = {name: values for name, values in filters.values if name in valid}
+    return Filters.of(filters.dates, **kept)
+
+
+def ignored_fields(filters: Filters, table: str) -> list[str]:
+    """Selected fields the table does not have (a page says they do not apply)."""
+    valid = set(cached.dimensions(table))
+    return [name for name, _ in filters.values if name not in valid]

@@ -1,0 +1,65 @@
+"""Shared AppTest set-up for the dashboard pages: a demo database, one user per role, a runner."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cx import users
+from cx.domain import Role
+from cx.storage import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_SCALE = 0.05
+DEMO_END = "2026-11-22"
+
+
+@dataclass(frozen=True)
+class DemoFiles:
+    db: Path
+    users_file: Path
+
+
+def build_demo_files(folder: Path) -> DemoFiles:
+    from cx.demo import build_demo, parse_end
+
+    db, users_file = folder / "cx.duckdb", folder / "credentials.yaml"
+    build_demo(Store(db), seed=7, scale=DEMO_SCALE, end=parse_end(DEMO_END))
+    add_role_users(users_file)
+    return DemoFiles(db, users_file)
+
+
+def add_role_users(users_file: Path) -> None:
+    rounds, users.BCRYPT_ROUNDS = users.BCRYPT_ROUNDS, 4  # throw-away users: fast hashes
+    try:
+        for role in Role:
+            users.add_user(users_file, f"test-{role.value}", role, "not-a-real-password-1")
+    finally:
+        users.BCRYPT_ROUNDS = rounds
+
+
+def use_files(monkeypatch: pytest.MonkeyPatch, files: DemoFiles) -> None:
+    monkeypatch.setenv("CX_DB", str(files.db))
+    monkeypatch.setenv("CX_USERS", str(files.users_file))
+
+
+def run_page(name: str, role: Role, timeout: float = 120) -> AppTest:
+    """One render of pages/<name>.py for a logged-in user of `role` (as app.py leaves it)."""
+    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=timeout)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = f"test-{role.value}"
+    at.run()
+    return at
+
+
+def cli_metric(db: Path, *args: str) -> dict:
+    """`python -m cx metric ... --json`, run as a user would run it."""
+    out = subprocess.run([sys.executable, "-m", "cx", "--db", str(db), "metric", *args, "--json"],
+                         cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
