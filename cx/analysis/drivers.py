@@ -22,11 +22,23 @@ from cx.analysis.readings import drivers_reading
 from cx.domain import Filters
 from cx.metrics import Engine
 from cx.metrics.compiler import check_fields, col
-from cx.stats.drivers import BOOTSTRAP_SHAPLEY_MAX_P, driver_importance, quadrant
+# The batched importance-from-correlation helpers are private in cx.stats.drivers; its public
+# bootstrap_shares copies the data once per replicate, too much memory for large uploads.
+from cx.stats.drivers import (
+    BOOTSTRAP_SHAPLEY_MAX_P,
+    _johnson_from_r,
+    _shapley_from_r,
+    driver_importance,
+    quadrant,
+)
 
 COLUMNS = ("name", "label", "importance", "share", "ci_low", "ci_high", "r", "beta",
            "sign_flip", "performance", "quadrant", "rank")
 BOOTSTRAP_REPS = 500
+MEMORY_BUDGET = 64 * 2**20  # bytes of resample counts per chunk
+# Above this many complete rows the bootstrap (reps x n x k²/2 multiply-adds) would take more
+# than a few seconds, and the shares' sampling error is already tiny: CIs are left out.
+BOOTSTRAP_MAX_ROWS = 100_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,29 +83,50 @@ def default_drivers(engine: Engine, table: str, outcome: str) -> list[str]:
             if f.kind == "rating" and f.name != target]
 
 
-def bootstrap_share_ci(X: np.ndarray, y: np.ndarray, names: Sequence[str], reps: int,
-                       seed: int, conf: float) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile CIs of the shares, one resample at a time (memory n·p, not reps·n·p).
+def _resampled_corr(data: np.ndarray, reps: int, seed: int) -> np.ndarray:
+    """Correlation matrices of ``reps`` row resamples, from weighted moments.
 
-    Shapley up to 8 drivers, Johnson above (as cx.stats.drivers does inside bootstraps);
-    resamples with a constant column are skipped.
+    A resample is a vector of row counts (bincount of n draws), so its moments are weighted
+    sums: one matrix product of the counts with the column products, and no (reps, n, k) copy
+    of the data (cx.stats.drivers.bootstrap_shares materialises one: 1.5 GB for 26k rows x 15
+    columns x 500 reps). Counts are drawn in chunks of about MEMORY_BUDGET bytes.
     """
+    n, k = data.shape
+    z = (data - data.mean(axis=0)) / data.std(axis=0)  # centred: no cancellation in S2 - S1²
+    iu = np.triu_indices(k)
+    products = z[:, iu[0]] * z[:, iu[1]]  # (n, k(k+1)/2)
     rng = np.random.default_rng(seed)
-    method = "shapley" if len(names) <= BOOTSTRAP_SHAPLEY_MAX_P else "johnson"
-    shares = []
-    for _ in range(reps):
-        idx = rng.integers(0, y.size, y.size)
-        try:
-            res = driver_importance(X[idx], y[idx], names, method)
-        except ValueError:
-            continue
-        shares.append(res.importance / res.importance.sum())
-    if len(shares) < 2:
-        nan = np.full(len(names), math.nan)
-        return nan, nan
+    chunk = max(1, MEMORY_BUDGET // (8 * n))
+    out = []
+    for start in range(0, reps, chunk):
+        w = np.stack([np.bincount(rng.integers(0, n, n), minlength=n)
+                      for _ in range(min(chunk, reps - start))]).astype(float)
+        mean = (w @ z) / n
+        cov = np.zeros((len(w), k, k))
+        cov[:, iu[0], iu[1]] = (w @ products) / n
+        cov = np.triu(cov, 1).transpose(0, 2, 1) + cov - mean[:, :, None] * mean[:, None, :]
+        sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
+        with np.errstate(divide="ignore", invalid="ignore"):  # constant resample -> NaN
+            out.append(cov / (sd[:, :, None] * sd[:, None, :]))
+    R = np.concatenate(out)
+    return R[np.isfinite(R).all(axis=(1, 2))]
+
+
+def bootstrap_share_ci(X: np.ndarray, y: np.ndarray, reps: int, seed: int,
+                       conf: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile CIs of each driver's share of R² over row resamples (seeded).
+
+    Shapley up to 8 drivers, Johnson above, as cx.stats.drivers does inside bootstraps (Shapley
+    x reps gets slow sooner); resamples with a constant column are skipped.
+    """
+    p = X.shape[1]
+    R = _resampled_corr(np.column_stack([X, y]), reps, seed)
+    if len(R) < 2:
+        return np.full(p, math.nan), np.full(p, math.nan)
+    imp = _shapley_from_r(R) if p <= BOOTSTRAP_SHAPLEY_MAX_P else _johnson_from_r(R)[..., 0]
+    share = imp / imp.sum(axis=-1, keepdims=True)
     tail = 100.0 * (1.0 - conf) / 2.0
-    arr = np.asarray(shares)
-    return np.percentile(arr, tail, axis=0), np.percentile(arr, 100.0 - tail, axis=0)
+    return np.percentile(share, tail, axis=0), np.percentile(share, 100.0 - tail, axis=0)
 
 
 def drivers_core(X: np.ndarray, y: np.ndarray, names: Sequence[str], labels: Sequence[str],
@@ -101,7 +134,7 @@ def drivers_core(X: np.ndarray, y: np.ndarray, names: Sequence[str], labels: Seq
                      pd.DataFrame, float, str]:
     """Importance table (COLUMNS), R² and method for complete rows X (n, p) and y (n)."""
     res = driver_importance(X, y, names, "auto")
-    low, high = bootstrap_share_ci(X, y, names, reps, seed, conf) if reps else (
+    low, high = bootstrap_share_ci(X, y, reps, seed, conf) if reps else (
         np.full(len(names), math.nan),) * 2
     perf = X.mean(axis=0)
     imp_cut, perf_cut = 1.0 / len(names), float(perf.mean())
@@ -139,6 +172,10 @@ def key_drivers(engine: Engine, table: str, outcome: str, drivers: Sequence[str]
         reason = (f"Key drivers need at least {need} complete answers for {len(names)} drivers "
                   f"(max(50, 10 per driver)); {rows.n} rows have the outcome and every driver.")
         return DriverAnalysis(table, outcome, math.nan, rows.n, "", empty, reason, True, notes)
+    if rows.n > BOOTSTRAP_MAX_ROWS and reps:
+        reps = 0
+        notes += (f"no bootstrap CIs above {BOOTSTRAP_MAX_ROWS:,} complete rows "
+                  "(they would be very narrow and slow to compute)",)
     result, r2, method = drivers_core(X, y, names, labels, seed, reps,
                                       engine.settings.confidence)
     reading = drivers_reading(outcome, result, r2, rows.n, method)

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cx.analysis.drivers import drivers_core, key_drivers
+from cx.analysis.drivers import bootstrap_share_ci, drivers_core, key_drivers
 from cx.domain import Filters
+from cx.stats.drivers import driver_importance
 from cx.metrics import Engine
 from cx.storage import Store
 from tests.analysis.conftest import load, monday
@@ -76,3 +77,19 @@ def test_yes_no_outcome_and_suppression(store: Store, engine: Engine) -> None:
     assert "need at least 50" in small.reading
     with pytest.raises(ValueError, match="not a numeric field"):
         key_drivers(engine, "responses", "csat", drivers=["ease", "channel"])
+
+
+def test_bootstrap_matches_per_replicate_refits() -> None:
+    """Weighted-moment resamples = refitting on each resampled copy (same draws, same seed)."""
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(120, 3)) + rng.normal(size=(120, 1))
+    y = X @ np.array([1.0, 0.5, 0.1]) + rng.normal(size=120)
+    low, high = bootstrap_share_ci(X, y, reps=40, seed=9, conf=0.9)
+    draws = np.random.default_rng(9)
+    shares = []
+    for _ in range(40):
+        idx = draws.integers(0, 120, 120)
+        res = driver_importance(X[idx], y[idx], NAMES, "shapley")  # cx.stats reference
+        shares.append(res.importance / res.importance.sum())
+    np.testing.assert_allclose(low, np.percentile(shares, 5, axis=0), atol=1e-10)
+    np.testing.assert_allclose(high, np.percentile(shares, 95, axis=0), atol=1e-10)
