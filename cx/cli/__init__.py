@@ -20,7 +20,12 @@ from cx.storage import StoreError
 # One line per command module; add yours here.
 COMMAND_MODULES = (
     "cx.cli.demo",
+    "cx.cli.users",
     "cx.cli.metric",
+    "cx.cli.snapshot",
+    "cx.cli.ingest",
+    "cx.cli.batches",
+    "cx.cli.analyze",
 )
 
 
