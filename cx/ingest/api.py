@@ -29,7 +29,7 @@ from cx.ingest import load as loader
 from cx.ingest.options import IngestOptions
 from cx.ingest.plan import Plan, make_plan
 from cx.ingest.readers import RAW, FileRefused, RawFile, read_into
-from cx.storage import Store, run
+from cx.storage import Store, StoreError, run
 from cx.storage.store import migrate
 from cx.storage.batches import Batch, get_batch, list_batches, new_batch_id, rollback_batch
 
@@ -200,7 +200,7 @@ def _run(store: Store, source: str | Path | bytes, options: IngestOptions,
                         raise _Abort(report)
         except _Abort as stop:
             report = stop.report
-        except (FileRefused, ValueError) as exc:
+        except (FileRefused, ValueError, StoreError) as exc:
             report = IngestReport("refused", options.table, name, message=str(exc), sha256=sha)
         tick("done", 1.0)
         return report

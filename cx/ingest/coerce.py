@@ -76,8 +76,8 @@ def _typed(spec: ColumnSpec, r: str) -> str:
         no = ", ".join(lit(t) for t in FALSE_TOKENS)
         return f"CASE WHEN lower({r}) IN ({yes}) THEN true WHEN lower({r}) IN ({no}) THEN false END"
     if kind == "duration":
-        hms = (f"list_reduce(list_transform(string_split({r}, ':'), x -> try_cast(x AS DOUBLE)),"
-               " (a, b) -> a * 60 + b) / 3600.0")
+        hms = (f"list_reduce(list_transform(string_split({r}, ':'), lambda x: try_cast(x AS "
+               "DOUBLE)), lambda a, b: a * 60 + b) / 3600.0")
         factor = lit(UNITS[spec.unit or "hours"])
         return f"CASE WHEN {is_hms(r)} THEN {hms} ELSE try_cast({r} AS DOUBLE) * {factor} END"
     return f"try_cast({r} AS DOUBLE)"

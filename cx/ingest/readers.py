@@ -94,7 +94,10 @@ def _read_csv(
     options = "header=false, all_varchar=true, strict_mode=true, delim=?, quote=?, escape=?"
     params = [str(utf8_path), dialect["delim"], dialect["quote"], dialect["escape"]]
     try:
-        header = run(cur, f"SELECT * FROM read_csv(?, {options}) LIMIT 1", params).fetchone()
+        # skip=0: DuckDB's sniffer would otherwise drop a header that has fewer fields than
+        # the rows below it, and read the first record as the header
+        header = run(cur, f"SELECT * FROM read_csv(?, {options}, skip=0) LIMIT 1",
+                     params).fetchone()
         cols = ", ".join(f"c{i + 1}" for i in range(len(header or ())))
         top = "" if limit is None else f"LIMIT {int(limit)}"
         # rowid follows file order (insertion order is preserved); +2: header is row 1
@@ -117,6 +120,8 @@ def _head(path: Path) -> bytes:
 
 def _csv_reason(exc: Exception) -> str:
     text = str(exc)
+    if "sniffing" in text:
+        return "the rows do not all have as many fields as the header (or the quoting is broken)"
     for line in text.splitlines():
         if "Line:" in line or "Expected Number of Columns" in line or "columns" in line.lower():
             return line.strip().removeprefix("Invalid Input error: ")

@@ -1,0 +1,106 @@
+"""Bad files: each gets a clear message (what and where), exit 1, and changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cx.storage import Store
+from tests.ingest.conftest import CliRunner, fingerprint
+
+GOOD = "Response ID,Submitted At,Channel,CSAT\nr1,2024-01-02,Chat,4\nr2,2024-01-03,Email,5\n"
+
+
+def _text(body: str | bytes, name: str = "bad.csv") -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        path = folder / name
+        path.write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
+        return path
+    return make
+
+
+def _truncated_xlsx(folder: Path) -> Path:
+    whole = folder / "whole.xlsx"
+    pd.DataFrame({"Response ID": ["r1", "r2"], "CSAT": [4, 5]}).to_excel(whole, index=False)
+    path = folder / "truncated.xlsx"
+    path.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    return path
+
+
+# (id, file maker, extra arguments, words the message must contain, (row, column) of an error)
+CASES = [
+    ("empty", _text(""), (), "empty", None),
+    ("header_only", _text("Response ID,Submitted At,CSAT\n"), (), "no data rows", None),
+    ("binary_junk", _text(bytes(range(256)) * 40), (), "binary", None),
+    ("wrong_delimiter", _text("Response ID;Submitted At;CSAT\nr1;2024-01-02;4\n"),
+     ("--delimiter", ","), "delimiter", None),
+    ("ragged_rows", _text("Response ID,Submitted At,CSAT\nr1,2024-01-02,4,extra,more\n"), (),
+     "CSV structure", None),
+    ("mixed_dates", _text("Response ID,Submitted At,CSAT\nr1,2024-01-25,4\nr2,26/01/2024,5\n"),
+     (), "not a date/time", (3, "Submitted At")),
+    ("ambiguous_dates", _text("Response ID,Submitted At,CSAT\nr1,03/04/2024,4\nr2,05/06/2024,5\n"),
+     (), "day-first and month-first", None),
+    ("out_of_range", _text("Response ID,Submitted At,CSAT\nr1,2024-01-02,4\nr2,2024-01-02,9\n"),
+     (), "outside the csat scale 1-5", (3, "CSAT")),
+    ("text_in_number", _text("Response ID,Submitted At,CSAT\nr1,2024-01-02,good\nr2,2024-01-02,3\n"),
+     (), "not a number: 'good'", (2, "CSAT")),
+    ("duplicate_headers", _text("Response ID,CSAT,csat\nr1,4,5\n"), (),
+     "duplicate column headers", None),
+    ("duplicate_keys", _text("Response ID,Submitted At,CSAT\nr1,2024-01-02,4\nr1,2024-01-03,5\n"),
+     (), "duplicate response_id 'r1' (first in row 2)", (3, "Response ID")),
+    ("ten_point_as_five", _text("Response ID,Submitted At,CSAT\nr1,2024-01-02,0\nr2,2024-01-02,10\n"),
+     ("--scale", "csat=1-5"), "outside the csat scale 1-5", (2, "CSAT")),
+    ("truncated_xlsx", _truncated_xlsx, (), "not a readable .xlsx", None),
+    ("nps_eleven", _text("Response ID,Submitted At,NPS\nr1,2024-01-02,11\n"), (),
+     "outside the nps scale 0-10", (2, "NPS")),
+    ("half_point", _text("Response ID,Submitted At,CSAT\nr1,2024-01-02,3.5\n"), (),
+     "not a whole number", (2, "CSAT")),
+    ("bad_boolean", _text("Customer ID,Churn\nc1,Yes\nc2,maybe\n"), ("--table", "customers"),
+     "not a yes/no value: 'maybe'", (3, "Churn")),
+    ("no_ticket_id", _text("Channel,Opened At\nChat,2024-01-02\n"), ("--table", "tickets"),
+     "no column for ticket_id", None),
+    ("no_open_time", _text("Ticket ID,Channel\nt1,Chat\n"), ("--table", "tickets"),
+     "no column for opened_at", None),
+    ("negative_duration", _text("Ticket ID,Opened At,Handle Time\nt1,2024-01-02,-30\n"),
+     ("--table", "tickets", "--map", "Handle Time=resolution_hours", "--unit",
+      "Handle Time=minutes"), "negative duration", (2, "Handle Time")),
+    ("empty_key", _text("Response ID,Submitted At,CSAT\n,2024-01-02,4\n"), (),
+     "empty response_id", (2, "Response ID")),
+    ("unknown_map_header", _text(GOOD), ("--map", "Score=csat"), "not in the file", None),
+    ("nps_scale_changed", _text(GOOD), ("--scale", "nps=1-5"), "NPS is always 0-10", None),
+]
+
+
+@pytest.mark.parametrize(("case", "make", "args", "words", "where"), CASES,
+                         ids=[c[0] for c in CASES])
+def test_bad_file_refused_and_nothing_changes(
+    run_cli: CliRunner, store: Store, tmp_path: Path, case: str,
+    make: Callable[[Path], Path], args: tuple[str, ...], words: str,
+    where: tuple[int, str] | None,
+) -> None:
+    seed = tmp_path / "seed.csv"
+    seed.write_text(GOOD, encoding="utf-8")
+    assert run_cli("ingest", seed, "--table", "responses")[0] == 0
+    before = fingerprint(store)
+    table = () if "--table" in args else ("--table", "responses")
+    code, out = run_cli("ingest", make(tmp_path), *table, *args)
+    assert code == 1, out
+    messages = " | ".join([out.get("error", "")] + [e["message"] for e in out.get("errors", [])])
+    assert words in messages
+    if where is not None:
+        assert (where[0], where[1]) in {(e["row"], e["column"]) for e in out["errors"]}
+    assert fingerprint(store) == before
+
+
+def test_formula_like_cells_stay_plain_text(run_cli: CliRunner, store: Store,
+                                            tmp_path: Path) -> None:
+    path = tmp_path / "formulas.csv"
+    path.write_text('Response ID,Submitted At,Comment\nr1,2024-01-02,"=HYPERLINK(""http://x"",'
+                    '""y"")"\nr2,2024-01-02,+1+2\n', encoding="utf-8")
+    code, out = run_cli("ingest", path, "--table", "responses")
+    assert code == 0, out
+    assert store.query("SELECT comment FROM responses ORDER BY response_id") == [
+        ('=HYPERLINK("http://x","y")',), ("+1+2",)]
