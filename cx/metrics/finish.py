@@ -34,8 +34,9 @@ def _int(row: Row, name: str) -> int:
 
 
 def _float(row: Row, name: str) -> float:
+    """A SQL sum over no rows is NULL (None, or NaN once in a DataFrame column): zero here."""
     value = row.get(name)
-    return 0.0 if value is None else float(value)
+    return 0.0 if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
 def _mixed(row: Row) -> bool:
@@ -127,9 +128,13 @@ def finish_survival(metric: MetricDef, obs: pd.DataFrame, keys: tuple[str, ...],
                     conf: float) -> list[tuple[Row, Estimate, dict[str, Any]]]:
     """Kaplan–Meier per group from (keys, t, events, censored, excluded) rows."""
     out = []
-    groups = obs.groupby(list(keys), dropna=False, sort=False) if keys else [((), obs)]
-    for key, part in groups:
-        key = key if isinstance(key, tuple) else (key,)
+    # Grouped by hand: pandas groupby(dropna=False) fails on object columns holding None.
+    positions: dict[tuple, list[int]] = {}
+    for i, key in enumerate(zip(*(obs[k].tolist() for k in keys), strict=True) if keys
+                            else [()] * len(obs)):
+        positions.setdefault(key, []).append(i)
+    for key, where in positions.items():
+        part = obs.iloc[where]
         ok = part[part["t"].notna() & (part["t"] >= 0)]
         km = kaplan_meier(ok["t"].to_numpy(float), ok["events"], ok["censored"],
                           within=(metric.within_hours or 24.0,), conf=conf)
