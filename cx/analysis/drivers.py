@@ -158,6 +158,8 @@ def key_drivers(engine: Engine, table: str, outcome: str, drivers: Sequence[str]
     fields = table_fields(engine, table)
     for name in names:
         numeric_field(fields, name, table)
+    if outcome.partition("=")[0].strip() in names:
+        raise ValueError(f"the outcome {outcome!r} cannot also be one of its drivers")
     if len(names) < 2 or len(set(names)) != len(names):
         raise ValueError(f"key drivers need at least 2 distinct driver fields, got {names}")
     labels = [fields[n].source_header or n for n in names]

@@ -116,15 +116,16 @@ def drivers_reading(outcome: str, table: pd.DataFrame, r2: float, n: int, method
     names = " and ".join(str(v) for v in top["label"])
     shares = " and ".join(_share(v) for v in top["share"])
     how = "Shapley" if method == "shapley" else "Johnson's relative weights"
-    sentence = (f"{names} drive {outcome} most: {shares} of the explained variance "
+    sentence = (f"{names} drive {outcome.replace('=', ' = ')} most: {shares} of the explained variance "
                 f"(R² {r2:.2f}, n = {format_value(n, 'count')}, {how}).")
     fix = table[table["quadrant"] == "fix first"]
     if len(fix):
         sentence += f" Fix first (important, below-average score): {', '.join(fix['label'])}."
     flips = table[table["sign_flip"]]
     if len(flips):
-        sentence += (f" Collinearity: {', '.join(flips['label'])} has a model sign opposite to "
-                     "its correlation; read its share, not its coefficient.")
+        verb = "has a model sign" if len(flips) == 1 else "have model signs"
+        sentence += (f" Collinearity: {', '.join(flips['label'])} {verb} opposite to the "
+                     "correlation; read the shares, not the coefficients.")
     return sentence
 
 
