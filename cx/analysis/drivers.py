@@ -22,13 +22,12 @@ from cx.analysis.readings import drivers_reading
 from cx.domain import Filters
 from cx.metrics import Engine
 from cx.metrics.compiler import check_fields, col
-# The batched importance-from-correlation helpers are private in cx.stats.drivers; its public
-# bootstrap_shares copies the data once per replicate, too much memory for large uploads.
+# Bootstrap from resampled correlation matrices (importance_from_corr) rather than
+# cx.stats.bootstrap_shares, which copies the data once per replicate: too much for large uploads.
 from cx.stats.drivers import (
     BOOTSTRAP_SHAPLEY_MAX_P,
-    _johnson_from_r,
-    _shapley_from_r,
     driver_importance,
+    importance_from_corr,
     quadrant,
 )
 
@@ -123,7 +122,7 @@ def bootstrap_share_ci(X: np.ndarray, y: np.ndarray, reps: int, seed: int,
     R = _resampled_corr(np.column_stack([X, y]), reps, seed)
     if len(R) < 2:
         return np.full(p, math.nan), np.full(p, math.nan)
-    imp = _shapley_from_r(R) if p <= BOOTSTRAP_SHAPLEY_MAX_P else _johnson_from_r(R)[..., 0]
+    imp = importance_from_corr(R, "shapley" if p <= BOOTSTRAP_SHAPLEY_MAX_P else "johnson")
     share = imp / imp.sum(axis=-1, keepdims=True)
     tail = 100.0 * (1.0 - conf) / 2.0
     return np.percentile(share, tail, axis=0), np.percentile(share, 100.0 - tail, axis=0)

@@ -115,11 +115,24 @@ def _johnson_from_r(R: np.ndarray) -> np.ndarray:
     return (lam**2) @ (beta_star**2)[..., None]
 
 
+def importance_from_corr(R: np.ndarray, method: str) -> np.ndarray:
+    """Raw importances (parts of R²) from correlation matrices [..., drivers + outcome, same].
+
+    The outcome is the last row/column. Works on a stack of matrices at once, which is what
+    makes bootstrap CIs cheap: resampled correlations in, importances out, no refitting.
+    """
+    if method == "shapley":
+        return _shapley_from_r(R)
+    if method == "johnson":
+        return _johnson_from_r(R)[..., 0]
+    raise ValueError(f"method must be 'shapley' or 'johnson', not {method!r}")
+
+
 def _result(data: np.ndarray, names: tuple[str, ...], method: str) -> DriverImportance:
     R = _corr(data)
     p = len(names)
     beta = _solve(R[:p, :p], R[:p, p])
-    importance = _shapley_from_r(R) if method == "shapley" else _johnson_from_r(R)[:, 0]
+    importance = importance_from_corr(R, method)
     r2 = float(beta @ R[:p, p])
     return DriverImportance(
         names=names,
