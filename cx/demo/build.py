@@ -23,6 +23,7 @@ from cx.demo.responses import make_responses
 from cx.demo.tickets import make_tickets
 from cx.storage import FieldInfo, Store, add_extra_field, quote_ident, run
 from cx.storage.batches import Batch, insert_batch, list_batches, new_batch_id, rollback_batch
+from cx.storage.schema import RECORD_TABLES
 
 SOURCE = "demo"
 MIN_SCALE, MAX_SCALE = 0.001, 1000.0
@@ -96,10 +97,10 @@ def _drop_demo_fields(cur: duckdb.DuckDBPyConnection, batch_ids: set[str]) -> No
     """Extra columns the demo added go with it, unless another batch filled them too."""
     rows = run(cur, "SELECT table_name, field, batch_id FROM field_catalog").fetchall()
     for table, name, batch_id in rows:
-        if batch_id not in batch_ids:
+        if batch_id not in batch_ids or table not in RECORD_TABLES:
             continue
         col = quote_ident(name)
-        if run(cur, f"SELECT count({col}) FROM {table}").fetchone()[0]:  # table from catalog
+        if run(cur, f"SELECT count({col}) FROM {table}").fetchone()[0]:  # checked name
             continue
         run(cur, f"ALTER TABLE {table} DROP COLUMN {col}")
         run(cur, "DELETE FROM field_catalog WHERE table_name = ? AND field = ?", [table, name])

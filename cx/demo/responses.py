@@ -71,9 +71,12 @@ def _scores(rng: np.random.Generator, channel: np.ndarray, sentiment: np.ndarray
     experience = rng.standard_normal(n)
     ratings = _ratings(rng, experience)
     z = _standardised(ratings)
-    latent = (z @ spec.CSAT_WEIGHTS + spec.CSAT_NOISE * rng.standard_normal(n)) / _csat_latent_sd()
+    latent = z @ spec.CSAT_WEIGHTS + spec.CSAT_NOISE * rng.standard_normal(n)
+    latent /= _csat_latent_sd()
     csat = 1 + np.searchsorted(spec.CSAT_CUTS, latent + spec.BAD_WEEK_RESPONSE_SHIFT * bad)
-    effort = 0.45 * z[:, 3] + 0.35 * z[:, 2] + 0.2 * experience + 0.75 * rng.standard_normal(n)
+    w_ease, w_wait, w_exp, noise = spec.CES_WEIGHTS
+    effort = (w_ease * z[:, 3] + w_wait * z[:, 2] + w_exp * experience
+              + noise * rng.standard_normal(n))
     ces = 1 + np.searchsorted(spec.CES_CUTS, effort)
     # Respondents are customers who have not churned yet, so their sentiment is above average;
     # standardising among them keeps each channel's NPS distribution exactly as planted.

@@ -102,6 +102,7 @@ CSAT_WEIGHTS = np.array([0.50, 0.42, 0.06, 0.05, 0.05, 0.03])  # on standardised
 CSAT_NOISE = 0.55
 CSAT_CUTS = np.array([-1.75, -1.35, -0.85, 0.30])  # on the standardised CSAT latent
 CES_CUTS = np.array([-2.0, -1.5, -1.0, -0.45, 0.15, 0.85])  # 1..7, 7 = very easy
+CES_WEIGHTS = (0.45, 0.35, 0.20, 0.75)  # ease of contact, wait time, experience, noise
 BAD_WEEK_RESPONSE_SHIFT = -0.55  # latent CSAT shift of responses submitted in the bad week
 # NPS: share of detractors, passives, promoters per channel; email is computed so that its
 # expected NPS equals the pooled NPS of every other channel (the "null" channel).
