@@ -133,6 +133,22 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
 )""",
         ),
     ),
+    (
+        3,
+        (
+            # Weekly snapshots (PRODUCT.md §4): written once per ISO week, never updated.
+            """CREATE TABLE snapshots (
+  week VARCHAR PRIMARY KEY,         -- ISO week, e.g. '2026-W47'
+  built_at TIMESTAMP NOT NULL,      -- UTC
+  built_by VARCHAR NOT NULL,        -- 'cli' or 'app'
+  tz VARCHAR NOT NULL,              -- reporting time zone the week was cut in
+  batch_ids VARCHAR NOT NULL,       -- JSON list of the active batches it saw
+  data_through TIMESTAMP,           -- latest record time it saw (UTC)
+  payload VARCHAR NOT NULL,         -- JSON: numbers, tests, movers, drivers, sentences
+  payload_sha256 VARCHAR NOT NULL
+)""",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,139 @@
+"""Which week, build-or-read, and restatement: what the command line and the page both call.
+
+Why the page may build: an executive opening the app on Monday morning should not find an empty
+page because cron did not run; the insert-once rule makes "cron and the app both built it" safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cx.config import Settings
+from cx.metrics import Engine, MetricQuery
+from cx.snapshots.build import HEADLINES, clean, flag_significance, metric_block
+from cx.snapshots.drivers import top_drivers
+from cx.snapshots.headlines import headline_sentences
+from cx.snapshots.movers import top_movers
+from cx.snapshots.store import Snapshot, load_snapshot, save_snapshot
+from cx.snapshots.week import IsoWeek, last_complete_week, last_complete_week_of_data, today_in
+from cx.storage import Store, run
+
+PAYLOAD_VERSION = 1
+RESTATE_TOLERANCE = 1e-9  # values equal up to float noise are not a restatement
+
+
+class SnapshotRefused(ValueError):
+    """The week cannot be snapshotted (not complete yet, no data); nothing was stored."""
+
+
+def _latest_record(store: Store) -> dt.datetime | None:
+    # Fixed table and column names from the schema; no user input in this SQL.
+    with store.cursor() as cur:
+        row = run(cur, "SELECT greatest((SELECT max(submitted_at) FROM responses), "
+                       "(SELECT max(opened_at) FROM tickets))").fetchone()
+    return row[0] if row else None
+
+
+def _local_day(moment: dt.datetime, tz: str) -> dt.date:
+    return moment.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(tz)).date()
+
+
+def week_volume(engine: Engine, week: IsoWeek) -> int:
+    """Survey answers plus tickets in the week (in the reporting time zone)."""
+    return sum(int(engine.run(MetricQuery(m, week.filters())).rows["n"].sum())
+               for m in ("responses", "tickets"))
+
+
+def default_week(store: Store, settings: Settings, now: dt.datetime | None = None) -> IsoWeek:
+    """The last complete ISO week before today; the data's last complete week when that is empty."""
+    week = last_complete_week(today_in(settings.tz, now))
+    if week_volume(Engine(store, settings), week) > 0:
+        return week
+    latest = _latest_record(store)
+    if latest is None:
+        return week
+    return min(week, last_complete_week_of_data(_local_day(latest, settings.tz)))
+
+
+def check_buildable(engine: Engine, week: IsoWeek, now: dt.datetime | None = None) -> None:
+    today = today_in(engine.settings.tz, now)
+    if week.sunday >= today:
+        raise SnapshotRefused(f"{week} is not complete yet: it ends on {week.sunday:%A %d %b %Y} "
+                              f"({engine.settings.tz}); a snapshot freezes complete weeks only")
+    if week_volume(engine, week) == 0:
+        raise SnapshotRefused(f"{week} has no survey answers and no tickets; nothing to snapshot")
+
+
+def build_payload(engine: Engine, week: IsoWeek) -> dict[str, Any]:
+    """Every number of the week's snapshot, computed now; deterministic for the same data."""
+    as_of = week.end_utc(engine.settings.tz)
+    # One connection held for the whole build keeps DuckDB's instance open, so the engine's
+    # per-query connections are cheap (about half the build time otherwise goes to reopening).
+    with engine.store.connect():
+        blocks = [metric_block(engine, m, week, as_of) for m in HEADLINES]
+        flag_significance(blocks, engine.settings.confidence)
+        payload = clean({
+            "version": PAYLOAD_VERSION, "week": str(week), "title": week.label(),
+            "monday": week.monday, "sunday": week.sunday, "tz": engine.settings.tz,
+            "as_of": as_of, "confidence": engine.settings.confidence, "metrics": blocks,
+            "movers": top_movers(engine, week, as_of), "drivers": top_drivers(engine, week),
+        })
+    payload["headlines"] = headline_sentences(payload)
+    return payload
+
+
+def _active_batches(store: Store) -> list[str]:
+    return [r[0] for r in store.query(
+        "SELECT batch_id FROM batches WHERE status = ? ORDER BY batch_id", ["active"])]
+
+
+def get_or_build(store: Store, settings: Settings, week: IsoWeek, built_by: str,
+                 now: dt.datetime | None = None) -> tuple[Snapshot, bool]:
+    """The stored snapshot of ``week``, building and storing it first when there is none."""
+    found = load_snapshot(store, week)
+    if found is not None:
+        return found, False
+    engine = Engine(store, settings)
+    check_buildable(engine, week, now)
+    batches, latest = _active_batches(store), _latest_record(store)
+    payload = build_payload(engine, week)
+    return save_snapshot(store, week, payload, built_by=built_by, tz=settings.tz,
+                         batch_ids=batches, data_through=latest)
+
+
+@dataclass(frozen=True)
+class Restatement:
+    name: str
+    label: str
+    unit: str
+    reported: float | None
+    restated: float | None
+    reported_n: int
+    restated_n: int
+
+    @property
+    def difference(self) -> float | None:
+        if self.reported is None or self.restated is None:
+            return None
+        return self.restated - self.reported
+
+
+def restated(store: Store, settings: Settings, snapshot: Snapshot) -> list[Restatement]:
+    """Headline values that today's data would give differently (same week, same aging time)."""
+    engine = Engine(store, replace(settings, tz=snapshot.tz))
+    week, as_of = snapshot.week, dt.datetime.fromisoformat(snapshot.payload["as_of"])
+    out = []
+    with store.connect():  # keep the instance open across the queries (see build_payload)
+        fresh = [engine.run(MetricQuery(m["name"], week.filters(), as_of=as_of)).rows
+                 for m in snapshot.payload["metrics"]]
+    for m, rows in zip(snapshot.payload["metrics"], fresh):
+        now = clean(rows.iloc[0].to_dict()) if len(rows) else {"value": None, "n": 0}
+        value_moved = (now["value"] is None) != (m["value"] is None) or (
+            now["value"] is not None and abs(now["value"] - m["value"]) > RESTATE_TOLERANCE)
+        if value_moved or int(now["n"]) != int(m["n"]):
+            out.append(Restatement(m["name"], m["label"], m["unit"], m["value"], now["value"],
+                                   int(m["n"]), int(now["n"])))
+    return out
