@@ -11,7 +11,8 @@ Rules (documented on the page and in README):
   the same batches), tested as in METHODS.md §8.1; the headline tests form one family and a
   change is called significant when its Benjamini–Hochberg q < 1 − confidence;
 - quantiles (FRT, TTR medians) and volumes show their change without a test;
-- the control status is CSAT's p-chart (§8.2) with p̄ from the 12 weeks before the week.
+- the control status is CSAT's p-chart (§8.2); each week's p̄ and limits come from the 12 weeks
+  before it (cx.analysis.trends, baseline "trailing"), so a bad week cannot widen its own limits.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ from cx.analysis.compare import (
     scale_of,
     standard_counts,
 )
+from cx.analysis.trends import control_chart
 from cx.domain import DateRange, Filters, Grain
 from cx.metrics import Engine, MetricQuery, get_metric
 from cx.snapshots.week import IsoWeek
-from cx.stats.control import p_chart
 from cx.stats.multiplicity import adjust_pvalues
 
 HEADLINES = ("nps", "csat", "ces", "frt_median", "ttr_median", "churn_rate", "responses",
@@ -117,19 +118,16 @@ def _change(metric: str, this: dict, prev: dict, counts: pd.DataFrame | None,
 
 
 def _control(counts: pd.DataFrame, week: IsoWeek) -> dict[str, Any]:
-    """p-chart over the history plus the baseline weeks; phase I = the weeks before ``week``."""
+    """p-chart (METHODS.md §8.2): each week judged against the 12 weeks before it ("trailing")."""
     weeks = [week.shift(-k) for k in range(BASELINE_WEEKS, -1, -1)]
-    x, n = [], []
-    for w in weeks:
-        c = _counts_of(counts, w)
-        x.append(int(c.get("x", 0)))
-        n.append(int(c.get("n", 0)))
-    if sum(n[:-1]) == 0 or n[-1] == 0:
-        return {"status": "no data", "points": []}
-    points = p_chart(x, n, baseline=slice(0, BASELINE_WEEKS))
-    rows = [clean({"week": str(w), "p": p.p, "n": p.n, "lcl": p.lcl, "ucl": p.ucl,
-                   "centre": p.centre, "out_of_control": p.out_of_control, "side": p.side})
-            for w, p in zip(weeks, points)][-HISTORY_WEEKS:]
+    sums = [_counts_of(counts, w) for w in weeks]
+    x = np.array([c.get("x", 0.0) for c in sums])
+    n = np.array([c.get("n", 0.0) for c in sums])
+    if n[:-1].sum() == 0 or n[-1] == 0:
+        return {"status": "no data", "out_of_control": False, "points": []}
+    chart = control_chart(pd.Series([str(w) for w in weeks]), x, n, baseline="trailing")
+    rows = clean(chart.rename(columns={"period": "week"}).to_dict(orient="records"))
+    rows = rows[-HISTORY_WEEKS:]
     last = rows[-1]
     status = {"low": "below the lower limit", "high": "above the upper limit"}.get(
         last["side"], "in control")

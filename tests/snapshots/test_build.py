@@ -107,3 +107,23 @@ def test_history_has_twelve_weeks_ending_with_the_week(payloads: dict) -> None:
 def test_build_is_deterministic(payloads: dict, demo_db: Path, settings: Settings) -> None:
     again = build_payload(Engine(Store(demo_db), settings.with_db(demo_db)), BAD_WEEK)
     assert payload_json(again) == payload_json(payloads[str(BAD_WEEK)])
+
+
+def test_top_drivers_are_the_two_planted_ones(payloads: dict, demo_db: Path) -> None:
+    drivers = payloads[str(BAD_WEEK)]["drivers"]
+    first = BAD_WEEK.shift(-11)
+    assert (drivers["weeks"], drivers["first_week"], drivers["outcome"]) == (12, "2026-W31", "csat")
+    ratings = ("rating_resolution", "rating_agent_knowledge", "rating_wait_time",
+               "rating_ease_of_contact", "rating_friendliness", "rating_website")
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        complete = con.execute(
+            "SELECT count(*) FROM responses WHERE csat IS NOT NULL AND "
+            + " AND ".join(f"{r} IS NOT NULL" for r in ratings)
+            + " AND submitted_at >= ? AND submitted_at < ?",
+            [first.monday, BAD_WEEK.sunday + dt.timedelta(days=1)]).fetchone()[0]
+    assert drivers["n"] == complete == 1013
+    # data/README.md effect 4: resolution and agent knowledge dominate (about 40% each)
+    top = [d["name"] for d in drivers["rows"]]
+    assert set(top[:2]) == {"rating_resolution", "rating_agent_knowledge"} and len(top) == 3
+    shares = [d["share"] for d in drivers["rows"]]
+    assert shares == sorted(shares, reverse=True) and 0.3 < shares[1] <= shares[0] < 0.5

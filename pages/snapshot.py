@@ -1,0 +1,94 @@
+"""Weekly snapshot: the frozen numbers of one ISO week, their 12-week history, what moved, why.
+
+Executives land here. The stored snapshot is shown as reported; when today's data would give a
+different number, the tile says "restated" beside it. Opening the page builds the last complete
+week's snapshot when there is none yet (cron may not have run).
+"""
+
+import streamlit as st
+
+from cx.charts import figures
+from cx.charts.format import format_value
+from cx.snapshots import (
+    SnapshotRefused, default_week, find_chromium, get_or_build, load_snapshot,
+    pdf_bytes, render_html, restated, snapshot_weeks,
+)
+from cx.snapshots import view
+from cx.ui import components as ui
+from cx.ui import context
+from cx.ui.guard import require_page
+
+require_page("snapshot")
+
+st.title("Weekly snapshot")
+store, settings = context.store(), context.settings()
+latest = default_week(store, settings)
+weeks = sorted(set(snapshot_weeks(store)) | {latest}, reverse=True)
+week = st.selectbox("Week", weeks, format_func=lambda w: w.label(), key="snapshot_week")
+snap = load_snapshot(store, week)
+if snap is None:
+    try:
+        with st.spinner(f"Building the snapshot of {week}…"):
+            snap, _ = get_or_build(store, settings, week, built_by="app")
+    except SnapshotRefused as exc:
+        ui.empty(f"No snapshot for {week}: {exc}. Upload data, or pick another week.")
+        st.stop()
+
+changes = restated(store, settings, snap)
+by_name = view.restated_by_name(changes)
+st.caption(f"Frozen {snap.built_at:%Y-%m-%d %H:%M} UTC by {snap.built_by} · weeks run Monday–"
+           f"Sunday in {snap.tz} · {len(snap.batch_ids)} data batches"
+           + (f" · {len(changes)} numbers restated by later uploads" if changes else ""))
+st.markdown("\n".join(f"- {view.md_escape(s)}" for s in snap.payload["headlines"]))
+
+html = render_html(snap, changes)
+left, right = st.columns(2)
+left.download_button("Download HTML report", html, file_name=f"cx-weekly-{week}.html",
+                     mime="text/html", icon=":material/download:", key="snapshot_html")
+if find_chromium():
+    right.download_button("Download PDF report", lambda: pdf_bytes(html),
+                          file_name=f"cx-weekly-{week}.pdf", mime="application/pdf",
+                          icon=":material/picture_as_pdf:", key="snapshot_pdf")
+else:
+    right.caption("PDF export needs Chromium on the server, which is not installed here; the "
+                  "HTML report prints to PDF from any browser.")
+
+blocks = snap.payload["metrics"]
+columns = st.columns(4)
+for i, m in enumerate(blocks):
+    with columns[i % 4], st.container(border=True):
+        st.metric(m["label"], format_value(m["value"], m["unit"]), delta=view.tile_delta(m),
+                  delta_color="normal" if m["higher_is_better"] else "inverse", border=False)
+        st.caption(view.tile_text(m, by_name.get(m["name"])))
+
+st.subheader("12-week history")
+chart_cols = st.columns(2)
+for i, m in enumerate(blocks):
+    with chart_cols[i % 2]:
+        fig = figures.trend(view.history_frame(m), m["unit"], m["label"],
+                            f"{m['label']} by week (95% CI band)")
+        ui.chart(fig, f"snapshot_trend_{m['name']}", selectable=False)
+for m in blocks:
+    frame = view.control_frame(m)
+    if frame is not None:
+        ui.chart(figures.control_chart(frame, f"{m['label']}: p-chart, limits from the 12 weeks "
+                                              "before each week"),
+                 f"snapshot_control_{m['name']}", selectable=False)
+
+st.subheader("Top movers by segment")
+movers = view.movers_frame(snap)
+if movers.empty:
+    tested = (snap.payload.get("movers") or {}).get("tested", 0)
+    st.caption(f"No segment changed significantly ({tested} segment changes tested, "
+               "Benjamini–Hochberg corrected).")
+else:
+    ui.table(movers, "snapshot_movers", f"movers {week}")
+
+st.subheader("Top drivers")
+drivers = view.drivers_frame(snap)
+if drivers.empty:
+    st.caption("No driver analysis for this week (not enough answers with driver ratings).")
+else:
+    st.caption(f"Share of the explained variance in {snap.payload['drivers']['outcome_label']} "
+               f"over the {snap.payload['drivers']['weeks']} weeks to {snap.payload['sunday']}.")
+    ui.table(drivers, "snapshot_drivers", f"drivers {week}")

@@ -1,0 +1,74 @@
+"""AppTest: the snapshot page for every role, building on first open, restatement shown."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from cx.config import load_settings
+from cx.domain import Role
+from cx.snapshots import get_or_build, snapshot_weeks
+from cx.storage import Store
+from tests.app.dashboard_fixtures import DemoFiles, add_role_users, run_page, use_files
+from tests.snapshots.conftest import BAD_WEEK, NOW
+from tests.snapshots.test_store import _upload
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def files(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DemoFiles:
+    users_file = tmp_path / "credentials.yaml"
+    add_role_users(users_file)
+    demo = DemoFiles(db, users_file)
+    use_files(monkeypatch, demo)
+    return demo
+
+
+def _texts(at: object) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_guard_is_the_first_statement() -> None:
+    tree = ast.parse((ROOT / "pages" / "snapshot.py").read_text(encoding="utf-8"))
+    body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))
+            and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+    assert ast.unparse(body[0]) == "require_page('snapshot')"
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_every_role_sees_the_latest_week_built_on_first_open(files: DemoFiles,
+                                                             role: Role) -> None:
+    at = run_page("snapshot", role)
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == ["Weekly snapshot"]
+    # the demo data ends on Sunday 2026-11-22: its last complete week is 2026-W47
+    assert str(at.selectbox(key="snapshot_week").value) == "2026-W47"
+    assert len(at.metric) == 8
+    stored = Store(files.db).query("SELECT week, built_by FROM snapshots")
+    assert stored == [("2026-W47", "app")]
+    assert "Frozen" in _texts(at)
+
+
+def test_a_restated_week_says_so_beside_the_reported_number(files: DemoFiles,
+                                                            tmp_path: Path) -> None:
+    settings = load_settings()
+    get_or_build(Store(files.db), settings, BAD_WEEK, "cli", now=NOW)
+    _upload(files.db, tmp_path)
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "pages" / "snapshot.py"), default_timeout=120)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = f"test-{Role.EXECUTIVE.value}"
+    at.session_state["snapshot_week"] = BAD_WEEK
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    csat = next(m for m in at.metric if m.label == "CSAT (top-2-box)")
+    assert csat.value == "63.0%"  # as reported, frozen
+    text = _texts(at)
+    assert "restated: 59.3% (n = 172) instead of the reported 63.0% (n = 162), -3.7 pp" in text
+    assert "3 numbers restated by later uploads" in text
+    assert set(snapshot_weeks(Store(files.db))) >= {BAD_WEEK}
