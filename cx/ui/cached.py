@@ -14,10 +14,15 @@ import pandas as pd
 import streamlit as st
 
 from cx import customers_view, kpis, records, tickets_view
+from cx.analysis.correlation import CorrelationAnalysis, correlation_analysis
+from cx.analysis.drivers import DriverAnalysis, key_drivers
+from cx.analysis.fetch import NUMERIC_KINDS, table_fields
+from cx.analysis.segments import SegmentAnalysis, segment_table
 from cx.config import Settings
 from cx.domain import Filters
 from cx.metrics import Engine, MetricQuery, MetricResult
 from cx.records import RecordPage, RecordQuery
+from cx.storage import FieldInfo
 from cx.summary import data_summary
 from cx.ui import context
 
@@ -140,3 +145,48 @@ def _nps_churn(settings: Settings, v: Version, filters: Filters) -> pd.DataFrame
 
 def nps_by_churn(filters: Filters) -> pd.DataFrame:
     return _nps_churn(context.settings(), version(), filters)
+
+
+# -- Segments and Drivers pages (cx.analysis); the bootstrap makes drivers worth caching most --
+@st.cache_data(ttl=TTL, max_entries=ENTRIES, show_spinner=False)
+def _segments(settings: Settings, v: Version, metric: str, by: str,
+              filters: Filters) -> SegmentAnalysis:
+    return segment_table(_engine(settings), metric, by, filters)
+
+
+def segments(metric: str, by: str, filters: Filters) -> SegmentAnalysis:
+    """Each value of `by` against the rest (the `analyze segments` command's numbers)."""
+    return _segments(context.settings(), version(), metric, by, filters)
+
+
+@st.cache_data(ttl=TTL, max_entries=ENTRIES, show_spinner=False)
+def _correlation(settings: Settings, v: Version, table: str, x: str, y: str, method: str,
+                 control: str | None, filters: Filters) -> CorrelationAnalysis:
+    return correlation_analysis(_engine(settings), table, x, y, method, control, filters)
+
+
+def correlation(table: str, x: str, y: str, method: str, control: str | None,
+                filters: Filters) -> CorrelationAnalysis:
+    return _correlation(context.settings(), version(), table, x, y, method, control, filters)
+
+
+@st.cache_data(ttl=TTL, max_entries=ENTRIES, show_spinner=False)
+def _drivers(settings: Settings, v: Version, table: str, outcome: str,
+             drivers: tuple[str, ...], filters: Filters) -> DriverAnalysis:
+    return key_drivers(_engine(settings), table, outcome, list(drivers), filters)
+
+
+def drivers(table: str, outcome: str, names: tuple[str, ...], filters: Filters) -> DriverAnalysis:
+    """Key drivers with the command line's defaults (seed 0, 500 bootstrap resamples)."""
+    return _drivers(context.settings(), version(), table, outcome, names, filters)
+
+
+@st.cache_data(ttl=TTL, max_entries=ENTRIES, show_spinner=False)
+def _numeric_fields(settings: Settings, v: Version, table: str) -> list[FieldInfo]:
+    fields = table_fields(_engine(settings), table).values()
+    return [f for f in fields if f.kind in NUMERIC_KINDS]
+
+
+def numeric_fields(table: str) -> list[FieldInfo]:
+    """Scores, measures and ratings of a table: what correlation and key drivers accept."""
+    return _numeric_fields(context.settings(), version(), table)
