@@ -28,7 +28,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--grain", choices=[g.value for g in Grain], help="one row per period")
     p.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DDTHH:MM",
                    help="age open tickets at this UTC time (default: latest ticket timestamp)")
-    p.add_argument("--interval", default="adjusted_wald", choices=["adjusted_wald", "score", "wald"],
+    p.add_argument("--interval", default="adjusted_wald",
+                   choices=["adjusted_wald", "score", "wald"],
                    help="NPS interval method")
     p.add_argument("--explain", action="store_true", help="print the SQL instead of running it")
     p.set_defaults(func=handle)

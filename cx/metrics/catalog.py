@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import assert_never
 
-from cx.storage.schema import CANONICAL, RECORD_TABLES
+from cx.storage.schema import CANONICAL
 
 
 class MetricType(StrEnum):
@@ -136,7 +136,8 @@ CATALOG: tuple[MetricDef, ...] = (
        "Time by which half the tickets are resolved = first t with S(t) <= 0.5. " + _TTR_HELP,
        T, MetricType.SURVIVAL, column="resolution_hours", q=0.5),
     _m("ttr_p90", "Time to resolution, p90", Unit.HOURS, False,
-       "Time by which 90% of tickets are resolved = first t with S(t) <= 0.1 (not reached: shown as > longest follow-up). "
+       "Time by which 90% of tickets are resolved = first t with S(t) <= 0.1 (not reached: "
+       "shown as > longest follow-up). "
        + _TTR_HELP, T, MetricType.SURVIVAL, column="resolution_hours", q=0.9),
     _m("resolved_within_24h", "Resolved within 24 h", Unit.FRACTION, True,
        "Share of tickets resolved within 24 hours = 1 - S(24). " + _TTR_HELP,

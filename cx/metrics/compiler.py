@@ -166,7 +166,8 @@ def metric_columns(metric: MetricDef) -> list[str]:
             assert_never(metric.type)
 
 
-def with_base(main: exp.Select, base: exp.Select, extra: list[tuple[str, exp.Select]] = ()) -> exp.Select:
+def with_base(main: exp.Select, base: exp.Select,
+              extra: tuple[tuple[str, exp.Select], ...] = ()) -> exp.Select:
     out = main.with_("base", as_=base)
     for name, cte in extra:
         out = out.with_(name, as_=cte)

@@ -55,7 +55,8 @@ DIALECTS: dict[str, EngineDialect] = {
     "spark": EngineDialect(
         name="spark",
         quantile=lambda x, q: exp.func("percentile", x, exp.Literal.number(q)),
-        local_time=lambda ts, tz: ts if tz == "UTC" else exp.func("from_utc_timestamp", ts, _lit(tz)),
+        local_time=lambda ts, tz: (
+            ts if tz == "UTC" else exp.func("from_utc_timestamp", ts, _lit(tz))),
         period_start=_trunc_date,
         epoch_seconds=lambda ts: exp.func("unix_timestamp", ts),
     ),

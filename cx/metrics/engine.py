@@ -54,7 +54,7 @@ class Engine:
         return metric, main_statement(query, metric, self.dialect, self.settings.tz)
 
     def explain(self, query: MetricQuery, pretty: bool = True) -> str:
-        """The SQL the engine would run for ``query`` (placeholders unfilled), without running it."""
+        """The SQL the engine would run for ``query`` (placeholders unfilled); nothing runs."""
         with self.store.cursor() as cur:
             _, statement = self._compile(cur, query)
         return statement.sql(self.dialect.name, pretty=pretty)
@@ -145,8 +145,10 @@ def _fetch(cur: Any, statement: Statement) -> pd.DataFrame:
 def _notes(metric: MetricDef, rows: pd.DataFrame) -> tuple[str, ...]:
     notes = []
     if "mixed_scales" in rows and rows["mixed_scales"].fillna(False).astype(bool).any():
-        notes.append("some groups mix answers on different scales (mixed_scales): compare with care")
-    if metric.type is MetricType.CLV and "clv_source" in rows and (rows["clv_source"] == "derived").any():
+        notes.append("some groups mix answers on different scales (mixed_scales): compare "
+                     "with care")
+    derived = "clv_source" in rows and (rows["clv_source"] == "derived").any()
+    if metric.type is MetricType.CLV and derived:
         notes.append("CLV derived as monthly_revenue x margin / monthly churn (churned / "
                      "customer-months); margin and a lifetime cap are assumptions")
     return tuple(notes)

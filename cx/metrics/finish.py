@@ -36,7 +36,8 @@ def _int(row: Row, name: str) -> int:
 def _float(row: Row, name: str) -> float:
     """A SQL sum over no rows is NULL (None, or NaN once in a DataFrame column): zero here."""
     value = row.get(name)
-    return 0.0 if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+    missing = value is None or (isinstance(value, float) and math.isnan(value))
+    return 0.0 if missing else float(value)
 
 
 def _mixed(row: Row) -> bool:
@@ -143,7 +144,8 @@ def finish_survival(metric: MetricDef, obs: pd.DataFrame, keys: tuple[str, ...],
         else:
             est = km.median if metric.q == 0.5 else km.p90
             est = replace(est, n=km.n)
-        extra = {"events": km.events, "censored": km.censored, "excluded": int(part["excluded"].sum()),
+        extra = {"events": km.events, "censored": km.censored,
+                 "excluded": int(part["excluded"].sum()),
                  "max_time": km.max_time, "reached": not math.isnan(est.value)}
         out.append((dict(zip(keys, key, strict=True)), est, extra))
     return out

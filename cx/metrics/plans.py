@@ -50,8 +50,10 @@ def _scaled(metric: MetricDef) -> tuple[exp.Expression, exp.Expression, exp.Expr
 
 def _scale_aggs(smin: exp.Expression, smax: exp.Expression, valid: exp.Expression) -> list:
     """Smallest and largest declared scale ends, so results can say when scales are mixed."""
-    return [agg_where(exp.Min, smin, valid, "scale_min_lo"), agg_where(exp.Max, smin, valid, "scale_min_hi"),
-            agg_where(exp.Min, smax, valid, "scale_max_lo"), agg_where(exp.Max, smax, valid, "scale_max_hi")]
+    return [agg_where(exp.Min, smin, valid, "scale_min_lo"),
+            agg_where(exp.Max, smin, valid, "scale_min_hi"),
+            agg_where(exp.Min, smax, valid, "scale_max_lo"),
+            agg_where(exp.Max, smax, valid, "scale_max_hi")]
 
 
 def aggregates(metric: MetricDef, dialect: EngineDialect) -> list:
@@ -83,7 +85,8 @@ def aggregates(metric: MetricDef, dialect: EngineDialect) -> list:
         case MetricType.SURVIVAL | MetricType.CHURN:
             raise ValueError(f"{metric.type} has its own statement shape")
         case MetricType.CLV:
-            clv, rev, ten, churned = col("clv"), col("monthly_revenue"), col("tenure_months"), col("churned")
+            clv, rev = col("clv"), col("monthly_revenue")
+            ten, churned = col("tenure_months"), col("churned")
             known = exp.and_(churned.is_(exp.null()).not_(), ten >= 0)
             return [exp.Count(this=clv).as_("n_clv"), exp.Sum(this=clv).as_("total"),
                     exp.Sum(this=clv * clv).as_("total_sq"), exp.Count(this=rev).as_("n_rev"),
@@ -138,7 +141,7 @@ def _survival(query: MetricQuery, metric: MetricDef, dialect: EngineDialect, tz:
             count_where(exp.and_(ok, col("event").not_()), "censored"),
             count_where(exp.func("coalesce", ok, exp.false()).not_(), "excluded")]
     tree = grouped(aggs, query.keys + ("t",), source="obs")
-    return Statement(with_base(tree, base, [("obs", obs)]), params.values)
+    return Statement(with_base(tree, base, (("obs", obs),)), params.values)
 
 
 def _churn_periods(query: MetricQuery, metric: MetricDef, dialect: EngineDialect, tz: str,
@@ -166,7 +169,7 @@ def _churn_periods(query: MetricQuery, metric: MetricDef, dialect: EngineDialect
     aggs = [count_where(col("lost"), "churned"), count_where(col("at_start"), "n"),
             count_where(col("unknown"), "n_unknown_time")]
     tree = grouped(aggs, query.keys, source="spine")
-    return Statement(with_base(tree, base, [("periods", periods), ("spine", cross)]), params.values)
+    return Statement(with_base(tree, base, (("periods", periods), ("spine", cross))), params.values)
 
 
 def order_statistics(query: MetricQuery, metric: MetricDef, dialect: EngineDialect, tz: str,
@@ -185,4 +188,4 @@ def order_statistics(query: MetricQuery, metric: MetricDef, dialect: EngineDiale
         "base").where(x >= 0)
     pick = exp.select(*[col(k) for k in query.keys], col("rk"), col("x")).from_("ranked").where(
         col("rk").isin(*[params.add(int(r)) for r in ranks]))
-    return Statement(with_base(pick, base, [("ranked", ranked)]), params.values)
+    return Statement(with_base(pick, base, (("ranked", ranked),)), params.values)

@@ -36,7 +36,8 @@ class MetricQuery:
 
     def __post_init__(self) -> None:
         if isinstance(self.by, (list, str)):
-            object.__setattr__(self, "by", (self.by,) if isinstance(self.by, str) else tuple(self.by))
+            by = (self.by,) if isinstance(self.by, str) else tuple(self.by)
+            object.__setattr__(self, "by", by)
         if len(set(self.by)) != len(self.by):
             raise ValueError(f"a field is repeated in by: {self.by}")
         if self.grain is not None and not isinstance(self.grain, Grain):

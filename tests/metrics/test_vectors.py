@@ -34,7 +34,8 @@ def _one(engine: Engine, query: MetricQuery) -> dict:
 
 
 def test_nps1_adjusted_wald_and_score(store: Store, engine: Engine) -> None:
-    # METHODS.md NPS-1: raw vector -> (20, 30, 50); adj-Wald [0.1405, 0.4420]; score [0.1396, 0.4434]
+    # METHODS.md NPS-1: raw vector -> (20, 30, 50); adj-Wald [0.1405, 0.4420];
+    # score [0.1396, 0.4434]; Wald [0.1469, 0.4531]
     insert(store, "responses", pd.DataFrame({"response_id": [f"r{i}" for i in range(100)],
                                              "submitted_at": DAY, "nps": NPS_RAW_A}))
     row = _one(engine, MetricQuery("nps"))
@@ -79,16 +80,18 @@ def test_nps4_nps5_mt_from_engine_counts(store: Store, engine: Engine) -> None:
 
 
 def _scores(table: str, column: str, values: list[int], **extra: object) -> pd.DataFrame:
-    key, time = ("response_id", "submitted_at") if table == "responses" else ("ticket_id", "opened_at")
-    return pd.DataFrame({key: [f"{column}{i}-{extra.get('channel', '')}" for i in range(len(values))],
+    responses = table == "responses"
+    key, time = ("response_id", "submitted_at") if responses else ("ticket_id", "opened_at")
+    tag = extra.get("channel", "")
+    return pd.DataFrame({key: [f"{column}{i}-{tag}" for i in range(len(values))],
                          time: DAY, column: values, **extra})
 
 
 CSAT_2 = expand({1: 5, 2: 5, 3: 10, 4: 40, 5: 40})
 
 
-@pytest.mark.parametrize(("table", "share", "mean"), [("responses", "csat", "csat_mean"),
-                                                      ("tickets", "ticket_csat", "ticket_csat_mean")])
+@pytest.mark.parametrize(("table", "share", "mean"), [
+    ("responses", "csat", "csat_mean"), ("tickets", "ticket_csat", "ticket_csat_mean")])
 def test_csat1_csat2_share_and_mean(store: Store, engine: Engine, table: str, share: str,
                                     mean: str) -> None:
     # METHODS.md CSAT-1: 80/100 Wilson [0.7112, 0.8666]; CSAT-2: mean 4.05 t-CI [3.8364, 4.2636]
