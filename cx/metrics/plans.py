@@ -135,7 +135,10 @@ def _survival(query: MetricQuery, metric: MetricDef, dialect: EngineDialect, tz:
         exp.and_(res.is_(exp.null()), exp.func("coalesce", unresolved, exp.false()).not_()), age)
     event = exp.func("coalesce", res >= 0, exp.false())
     keys = [col(k) for k in query.keys]
-    obs = exp.select(*keys, t.as_("t"), event.as_("event")).from_("base")
+    # Rounded to the minute so the rows returned are bounded by distinct minutes, not tickets
+    # (20M tickets gave 2M distinct durations); moves KM quantiles by at most 30 seconds.
+    minute = exp.func("round", t * 60.0) / 60.0
+    obs = exp.select(*keys, minute.as_("t"), event.as_("event")).from_("base")
     ok = col("t") >= 0
     aggs = [count_where(exp.and_(ok, col("event")), "events"),
             count_where(exp.and_(ok, col("event").not_()), "censored"),
