@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "cx.cli.ingest",
     "cx.cli.batches",
     "cx.cli.analyze",
+    "cx.cli.bench",
 )
 
 
