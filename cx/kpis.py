@@ -1,7 +1,8 @@
 """Headline KPI tiles: value, interval, n, change against the previous period and its test.
 
 Why here and not in a page: the comparison picks a test per metric type (adjusted-Wald for NPS,
-Newcombe/score for shares and churn, Welch for means) and must be unit-tested. Medians (FRT, TTR)
+Newcombe/score for shares and churn, Welch for means, through cx.analysis.compare) and must be
+unit-tested. Medians (FRT, TTR)
 get no test: the change is shown with both intervals, and `tested` says no test was run.
 """
 
@@ -15,10 +16,10 @@ from typing import Any
 import pandas as pd
 
 from cx.domain import DateRange, Filters, Grain
-from cx.metrics import Engine, MetricQuery, MetricResult, MetricType
-from cx.stats.means import welch_test
-from cx.stats.nps import nps_diff_test
-from cx.stats.proportions import two_proportions_test
+from cx.analysis.compare import comparison_kind, scale_of, standard_counts
+from cx.analysis.compare import compare as compare_groups
+from cx.metrics import Engine, MetricQuery, MetricResult
+from cx.metrics.validate import get_metric
 from cx.stats.types import TestResult
 
 # PRODUCT/issue 7: the Overview's six tiles.
@@ -72,30 +73,18 @@ def _num(row: dict[str, Any], key: str) -> int:
     return 0 if value is None or (isinstance(value, float) and math.isnan(value)) else int(value)
 
 
-def compare(engine: Engine, metric_type: MetricType, now: MetricQuery, before: MetricQuery,
-            now_row: dict[str, Any], before_row: dict[str, Any]) -> TestResult | None:
-    """The two-period test for one metric type; None where no test applies (medians)."""
-    match metric_type:
-        case MetricType.NPS:
-            counts = [(_num(r, "det"), _num(r, "pas"), _num(r, "pro")) for r in (now_row, before_row)]
-            if min(sum(c) for c in counts) == 0:
-                return None
-            return nps_diff_test(counts[0], counts[1])
-        case MetricType.SHARE | MetricType.CHURN:
-            x_key = "x" if metric_type is MetricType.SHARE else "churned"
-            a, b = (( _num(r, x_key), _num(r, "n")) for r in (now_row, before_row))
-            if a[1] == 0 or b[1] == 0:
-                return None
-            return two_proportions_test(a[0], a[1], b[0], b[1])
-        case MetricType.MEAN:
-            s = [engine.sufficient(q) for q in (now, before)]
-            if any(f.empty for f in s):
-                return None
-            r1, r2 = s[0].iloc[0], s[1].iloc[0]
-            return welch_test(int(r1["n"]), float(r1["total"] or 0), float(r1["total_sq"] or 0),
-                              int(r2["n"]), float(r2["total"] or 0), float(r2["total_sq"] or 0))
-        case _:
-            return None
+def compare(engine: Engine, now: MetricQuery, before: MetricQuery) -> TestResult | None:
+    """The two-period test for the metric's type (the same one segments and trends use);
+    None where no test applies (medians, counts) or a period has no data."""
+    metric = get_metric(now.metric)
+    kind = comparison_kind(metric)
+    if kind is None:
+        return None
+    a, b = (standard_counts(metric, engine.sufficient(q)) for q in (now, before))
+    if a.empty or b.empty or min(float(a["n"].iloc[0]), float(b["n"].iloc[0])) < 1:
+        return None
+    return compare_groups(kind, a.iloc[0].to_dict(), b.iloc[0].to_dict(),
+                          engine.settings.confidence, scale_of(metric))
 
 
 def spark_range(dates: DateRange) -> DateRange | None:
@@ -116,7 +105,7 @@ def tile(engine: Engine, metric: str, filters: Filters) -> Tile:
     if prev_dates is not None:
         before = replace(now, filters=replace(filters, dates=prev_dates))
         before_row = _row(engine.run(before))
-        test = compare(engine, result.metric.type, now, before, row, before_row)
+        test = compare(engine, now, before)
     spark: tuple[float, ...] = ()
     spark_dates = spark_range(filters.dates)
     if spark_dates is not None:

@@ -1,0 +1,57 @@
+"""KPI tiles: value and change against the previous period, tested with the metric's own test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pytest
+
+from cx.config import load_settings
+from cx.domain import DateRange, Filters
+from cx.kpis import previous_period, tile
+from cx.metrics import Engine
+from cx.storage import Store
+
+
+def _week(cur, start: dt.date, satisfied: int, n: int, prefix: str) -> None:
+    """n responses on `start`'s Monday, the first `satisfied` with csat 5, the rest csat 2."""
+    cur.execute(
+        "INSERT INTO responses (response_id, batch_id, submitted_at, csat, csat_scale_min, "
+        "csat_scale_max, nps) SELECT ? || i, 'b', ?::TIMESTAMP + INTERVAL 3 HOUR, "
+        "CASE WHEN i < ? THEN 5 ELSE 2 END, 1, 5, CASE WHEN i < ? THEN 10 ELSE 3 END "
+        "FROM range(?) t(i)",
+        [prefix, start, satisfied, satisfied, n],
+    )
+
+
+@pytest.fixture()
+def engine(tmp_path: Path) -> Engine:
+    store = Store(tmp_path / "k.duckdb")
+    with store.transaction() as cur:
+        _week(cur, dt.date(2026, 2, 2), 168, 206, "a")  # week 6
+        _week(cur, dt.date(2026, 2, 9), 140, 200, "b")  # week 7
+    return Engine(store, load_settings().with_db(store.path))
+
+
+def test_previous_period_is_the_same_length_just_before() -> None:
+    assert previous_period(DateRange(dt.date(2026, 2, 9), dt.date(2026, 2, 15))) == DateRange(
+        dt.date(2026, 2, 2), dt.date(2026, 2, 8))
+    assert previous_period(DateRange(None, dt.date(2026, 2, 15))) is None
+
+
+def test_csat_tile_uses_the_score_test_of_the_week_over_week_vector(engine: Engine) -> None:
+    week7 = Filters.of(DateRange(dt.date(2026, 2, 9), dt.date(2026, 2, 15)))
+    t = tile(engine, "csat", week7)
+    # METHODS.md WOW-1: 140/200 vs 168/206 -> diff -0.1155, score test p 0.0066
+    assert t.value == pytest.approx(0.7, abs=1e-9)
+    assert t.previous == pytest.approx(168 / 206, abs=1e-9)
+    assert t.change == pytest.approx(-0.1155, abs=5e-5)
+    assert t.p == pytest.approx(0.0066, abs=5e-5)
+    assert t.tested and t.significant and t.n == 200
+
+
+def test_median_tiles_are_shown_untested(engine: Engine) -> None:
+    t = tile(engine, "frt_median", Filters.of(DateRange(dt.date(2026, 2, 9), dt.date(2026, 2, 15))))
+    assert not t.tested and math.isnan(t.p) and not t.significant
