@@ -102,10 +102,10 @@ st.markdown(views.plain(kda.reading))
 for note in kda.notes:
     st.caption(views.plain(note))
 quad, imp_cut, perf_cut = views.quadrant_points(kda)
-ui.chart(figures.quadrant(quad, imp_cut, perf_cut,
-                          f"Importance vs performance for {outcome.replace('=', ' = ')}, "
-                          f"{view.period_text()} (R² {kda.r2:.2f}, n = {kda.n:,})"),
-         "drivers_quadrant", selectable=False)
+fig = figures.quadrant(quad, imp_cut, perf_cut,
+                       f"Importance vs performance for {outcome.replace('=', ' = ')}, "
+                       f"{view.period_text()} (R² {kda.r2:.2f}, n = {kda.n:,})")
+ui.chart(views.quadrant_hover(fig, kda), "drivers_quadrant", selectable=False)
 st.caption("Dotted lines: average importance (1 / number of drivers) and average score. Top left "
            "= fix first; top right = maintain; bottom right = possible over-investment. "
            "Whiskers: 95% bootstrap CI of each share.")

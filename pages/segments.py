@@ -25,8 +25,7 @@ left, right = st.columns(2)
 name = left.selectbox("Metric", choices, index=choices.index("nps"), key="segments_metric",
                       format_func=lambda m: get_metric(m).label)
 metric = get_metric(name)
-dims = [d for d in cached.dimensions(metric.table) if not metric.dimensions
-        or d in metric.dimensions]
+dims = views.split_fields(cached.dimensions(metric.table), metric)
 by = right.selectbox("Split by", dims, key=f"segments_by_{metric.table}",
                      index=dims.index("channel") if "channel" in dims else 0)
 filters = for_table(view.filters, metric.table)

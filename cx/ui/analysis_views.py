@@ -21,6 +21,7 @@ from cx.analysis.segments import SegmentAnalysis
 from cx.analysis.readings import diff_ci
 from cx.charts.format import format_change, format_ci, format_value
 from cx.charts.theme import BADGE_COLOR, MUTED
+from cx.metrics import MetricDef
 
 NOT_SET = "(not set)"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")  # ":" starts Streamlit directives
@@ -57,6 +58,13 @@ def coef(r: float) -> str:
 
 def segment_names(table: pd.DataFrame) -> pd.Series:
     return table["segment"].map(lambda s: NOT_SET if s is None or pd.isna(s) else str(s))
+
+
+def split_fields(dims: list[str], metric: MetricDef) -> list[str]:
+    """Fields worth splitting a metric by: not record ids (one segment per record) and not the
+    metric's own column (churn by churned is 0% and 100% by definition)."""
+    allowed = [d for d in dims if not metric.dimensions or d in metric.dimensions]
+    return [d for d in allowed if not d.endswith("_id") and d != metric.column]
 
 
 def segment_rows(a: SegmentAnalysis) -> pd.DataFrame:
@@ -194,6 +202,18 @@ def driver_rows(d: DriverAnalysis) -> pd.DataFrame:
         "quadrant": t["quadrant"].astype(str),
         "sign flip": ["yes" if f else "" for f in t["sign_flip"]],
     })
+
+
+def quadrant_hover(fig: go.Figure, d: DriverAnalysis) -> go.Figure:
+    """Hover with the share's bootstrap CI and the n behind it, like every other chart."""
+    t = d.drivers
+    fig.update_traces(hovertemplate=None, hoverinfo="text", hovertext=[
+        f"{label}<br>share of R² {format_value(s, 'fraction')}, 95% CI "
+        f"{format_ci(lo, hi, 'fraction')}<br>performance {format_value(p, 'scale points')}"
+        f"<br>{quad} · n = {d.n:,}"
+        for label, s, lo, hi, p, quad in zip(t["label"], t["share"], t["ci_low"], t["ci_high"],
+                                              t["performance"], t["quadrant"])])
+    return fig
 
 
 def quadrant_points(d: DriverAnalysis) -> tuple[pd.DataFrame, float, float]:

@@ -4,6 +4,7 @@ empty state on an empty database, are refused to executives, and show the comman
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -11,11 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from cx import access
 from cx.charts.format import format_ci, format_value
-from cx.domain import Role
+from cx.domain import DateRange, Filters, Role
 from cx.ui.analysis_views import coef, p_text
+from cx.ui.filters import View
 from tests.app.dashboard_fixtures import (
     ROOT,
     DemoFiles,
@@ -128,3 +131,34 @@ def test_drivers_equal_command_line(on_demo: DemoFiles) -> None:
         assert table.loc[d["name"], "95% CI (bootstrap)"] == format_ci(d["ci_low"], d["ci_high"],
                                                                        "fraction")
         assert table.loc[d["name"], "quadrant"] == d["quadrant"]
+
+
+@pytest.mark.parametrize(("pick", "field", "value"), [("nps", None, None),
+                                                      ("condition", "channel", "phone")])
+def test_drivers_outcome_picker(on_demo: DemoFiles, pick: str, field: str | None,
+                                value: str | None) -> None:
+    at = run_page("drivers", Role.ANALYST)
+    at.radio(key="drivers_outcome").set_value(pick).run()
+    if field:
+        at.selectbox(key="drivers_condition_field").set_value(field).run()
+        at.selectbox(key="drivers_condition_value").set_value(value).run()
+    assert not at.exception, [e.value for e in at.exception]
+    outcome = f"{field}={value}" if field else pick
+    kda = cli_analyze(on_demo.db, "drivers", "--outcome", outcome)
+    table = frame_with(at, "share of R²").set_index("field")
+    assert [table.loc[d["name"], "share of R²"] for d in kda["drivers"]] == \
+        [format_value(d["share"], "fraction") for d in kda["drivers"]]
+
+
+def test_drivers_say_not_enough_data(on_demo: DemoFiles) -> None:
+    # one day of the small demo: far fewer than max(50, 10 x 6) complete answers
+    day = dt.date.fromisoformat(default_dates(on_demo.db)[1])
+    at = AppTest.from_file(str(ROOT / "pages" / "drivers.py"), default_timeout=120)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = f"test-{Role.MANAGER.value}"
+    at.session_state["cx_view"] = View("custom", Filters.of(DateRange(day, day)), day, True)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(i.value for i in at.info)
+    assert "Not enough data" in shown and "Key drivers need at least 60" in shown, shown
+    assert not any("share of R²" in d.value.columns for d in at.dataframe)

@@ -100,3 +100,12 @@ def test_mark_segments_writes_badges_and_low_base() -> None:
     assert ("fax", "n = 3 (hidden)") in marks  # ci_bars' own mark for suppressed segments
     assert not any(y == "email" for y, _ in marks)
     assert fig.layout.yaxis.title.text == "channel"
+
+
+def test_split_fields_drop_ids_and_the_metric_column() -> None:
+    from cx.metrics import get_metric
+
+    customers = ["churned", "region", "segment", "plan"]
+    assert views.split_fields(customers, get_metric("churn_rate")) == ["region", "segment", "plan"]
+    responses = ["customer_id", "ticket_id", "channel", "region"]
+    assert views.split_fields(responses, get_metric("nps")) == ["channel", "region"]
