@@ -81,10 +81,16 @@ def compare(engine: Engine, now: MetricQuery, before: MetricQuery) -> TestResult
     if kind is None:
         return None
     a, b = (standard_counts(metric, engine.sufficient(q)) for q in (now, before))
-    if a.empty or b.empty or min(float(a["n"].iloc[0]), float(b["n"].iloc[0])) < 1:
+    if a.empty or b.empty or min(_size(kind, a), _size(kind, b)) < 1:
         return None
     return compare_groups(kind, a.iloc[0].to_dict(), b.iloc[0].to_dict(),
                           engine.settings.confidence, scale_of(metric))
+
+
+def _size(kind: str, counts: pd.DataFrame) -> float:
+    if kind == "nps":
+        return float(counts[["det", "pas", "pro"]].iloc[0].sum())
+    return float(counts["n"].iloc[0])
 
 
 def spark_range(dates: DateRange) -> DateRange | None:

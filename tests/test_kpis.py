@@ -12,6 +12,7 @@ from cx.config import load_settings
 from cx.domain import DateRange, Filters
 from cx.kpis import previous_period, tile
 from cx.metrics import Engine
+from cx.stats.nps import nps_diff_test
 from cx.storage import Store
 
 
@@ -55,3 +56,13 @@ def test_csat_tile_uses_the_score_test_of_the_week_over_week_vector(engine: Engi
 def test_median_tiles_are_shown_untested(engine: Engine) -> None:
     t = tile(engine, "frt_median", Filters.of(DateRange(dt.date(2026, 2, 9), dt.date(2026, 2, 15))))
     assert not t.tested and math.isnan(t.p) and not t.significant
+
+
+def test_nps_tile_uses_the_adjusted_wald_test(engine: Engine) -> None:
+    t = tile(engine, "nps", Filters.of(DateRange(dt.date(2026, 2, 9), dt.date(2026, 2, 15))))
+    # week 7: 140 promoters, 60 detractors of 200 -> +40; week 6: 168 of 206 vs 38 -> +63.1
+    assert t.value == pytest.approx(40.0, abs=1e-9)
+    assert t.previous == pytest.approx(100 * (168 - 38) / 206, abs=1e-9)
+    # cx.stats.nps.nps_diff_test (vector-tested against METHODS.md NPS-4) on the same counts
+    assert t.tested and t.p == pytest.approx(nps_diff_test((60, 0, 140), (38, 0, 168)).p, abs=1e-12)
+    assert t.p == pytest.approx(0.0065, abs=5e-5)
