@@ -68,6 +68,9 @@ def _steady_sentence(payload: Payload) -> str:
     parts = [f"{m['label']} {format_value(m['value'], m['unit'])} "
              f"({format_change(m['change']['diff'], m['unit'])})"
              for m in payload["metrics"] if m["change"]["p"] is not None][:3]
+    if not parts:
+        return (f"No change could be tested: the week before {payload['week']} has no "
+                "comparable answers.")
     return ("No headline metric changed significantly from the previous week: "
             + ", ".join(parts) + ".")
 

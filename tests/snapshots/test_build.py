@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 import re
@@ -127,3 +128,14 @@ def test_top_drivers_are_the_two_planted_ones(payloads: dict, demo_db: Path) -> 
     assert set(top[:2]) == {"rating_resolution", "rating_agent_knowledge"} and len(top) == 3
     shares = [d["share"] for d in drivers["rows"]]
     assert shares == sorted(shares, reverse=True) and 0.3 < shares[1] <= shares[0] < 0.5
+
+
+def test_a_week_without_a_previous_week_says_so(payloads: dict) -> None:
+    first = copy.deepcopy(payloads[str(FLAT_WEEK)])
+    for m in first["metrics"]:
+        m["change"].update(diff=None, ci_low=None, ci_high=None, p=None, q=None,
+                           significant=False)
+    sentences = headline_sentences(first)
+    assert sentences[0] == ("No change could be tested: the week before 2026-W37 has no "
+                            "comparable answers.")
+    assert subject_line(first) == "CX weekly 2026-W37 — no significant change"

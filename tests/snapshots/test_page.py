@@ -72,3 +72,16 @@ def test_a_restated_week_says_so_beside_the_reported_number(files: DemoFiles,
     assert "restated: 59.3% (n = 172) instead of the reported 63.0% (n = 162), -3.7 pp" in text
     assert "3 numbers restated by later uploads" in text
     assert set(snapshot_weeks(Store(files.db))) >= {BAD_WEEK}
+
+
+def test_an_empty_database_says_what_to_do(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    users_file = tmp_path / "credentials.yaml"
+    add_role_users(users_file)
+    use_files(monkeypatch, DemoFiles(tmp_path / "empty.duckdb", users_file))
+    at = run_page("snapshot", Role.EXECUTIVE)
+    assert not at.exception, [e.value for e in at.exception]
+    info = " ".join(i.value for i in at.info)
+    assert "has no survey answers and no tickets; nothing to snapshot" in info
+    assert "Upload data, or pick another week" in info
+    assert len(at.metric) == 0
