@@ -31,9 +31,15 @@ class StoreBusyError(StoreError):
     """Another process kept the database locked for longer than we were willing to wait."""
 
 
-_LOCK_WORDS = ("could not set lock", "conflicting lock", "lock on file")
+# "unique file handle conflict": another thread of this process is opening or closing the same
+# file at this instant (DuckDB 2.0 instance cache race under Streamlit sessions); retry it too.
+_LOCK_WORDS = ("could not set lock", "conflicting lock", "lock on file",
+               "unique file handle conflict")
 _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
+# DuckDB 2.0's instance cache races when two threads of one process open or close the same file
+# at the same instant; opening and closing are milliseconds, so doing them one at a time is free.
+_open_close_lock = threading.Lock()
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -62,7 +68,8 @@ class Store:
         delay = 0.05
         while True:
             try:
-                return duckdb.connect(str(self.path))
+                with _open_close_lock:
+                    return duckdb.connect(str(self.path))
             except duckdb.Error as exc:
                 if not _is_lock_error(exc):
                     raise _friendly(exc) from exc
@@ -81,7 +88,8 @@ class Store:
             self._ensure_schema(conn)
             yield conn
         finally:
-            conn.close()
+            with _open_close_lock:
+                conn.close()
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
