@@ -41,6 +41,8 @@ class Settings:
     smtp_password: str
     confidence: float = 0.95
     thresholds: Thresholds = Thresholds()
+    login_max_attempts: int = 10  # wrong passwords in a row that lock an account
+    login_lock_minutes: float = 15.0  # how long the lock lasts
 
     @property
     def cookie_key_is_default(self) -> bool:
@@ -82,4 +84,6 @@ def load_settings(secrets_file: Path = SECRETS_FILE) -> Settings:
         smtp_url=_pick("CX_SMTP_URL", secrets, ""),
         smtp_password=_pick("CX_SMTP_PASSWORD", secrets, ""),
         confidence=float(_pick("CX_CONFIDENCE", secrets, "0.95")),
+        login_max_attempts=int(_pick("CX_LOGIN_MAX_ATTEMPTS", secrets, "10")),
+        login_lock_minutes=float(_pick("CX_LOGIN_LOCK_MINUTES", secrets, "15")),
     )

@@ -1,0 +1,40 @@
+"""CX Lens: the router. Page config, first start, login, this user's pages, sidebar identity.
+
+Run with `streamlit run app.py`. Every page in pages/ also guards itself (see cx.ui.guard).
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from cx.ui import auth, context, startup
+from cx.ui.filters import sidebar_filters
+from cx.ui.navigation import anonymous_navigation, build_navigation
+
+ROOT = Path(__file__).resolve().parent
+
+# No page_title: each st.Page title becomes the browser tab title.
+st.set_page_config(page_icon=":material/insights:", layout="wide")
+settings = context.settings()
+with st.empty():  # the first start's spinner must not shift the elements below it
+    summary = startup.prepare_data(settings)
+startup.refuse_unsafe_start(settings, summary)
+startup.ensure_first_admin(settings)
+
+auth.start(settings)
+user = auth.current_user(settings)
+if user is None:
+    # Registering a navigation (one hidden page) first ends Streamlit's legacy pages/ mode for
+    # this process before any widget exists, so the form is not re-mounted on the next rerun.
+    anonymous_navigation()
+    note = "Demo mode: the database holds only the built-in demo data." if summary.demo_mode else ""
+    auth.login_form(settings, note)
+    st.stop()
+
+sidebar_filters()  # drawn by the entry script so the values persist across pages
+auth.sidebar_identity(user)
+navigation = build_navigation(user, ROOT)
+if navigation is None:
+    st.error("No page is available for your role. Ask an admin to check your account.")
+    st.stop()
+navigation.run()

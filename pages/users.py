@@ -1,0 +1,55 @@
+"""Users (admins): list logins and roles, add, change role, reset a password, remove."""
+
+import streamlit as st
+
+from cx import users
+from cx.ui import context
+from cx.ui.guard import require_page
+from cx.ui.users_admin import (
+    ROLE_NAMES,
+    apply_change,
+    optional_password,
+    show_last_change,
+    users_table,
+)
+
+me = require_page("users")
+
+st.title("Users")
+show_last_change()
+path = context.settings().users_path
+table = users_table()
+st.dataframe(table, hide_index=True)
+names = table["username"].tolist()
+
+add, role, reset, remove = st.tabs(["Add", "Change role", "Reset password", "Remove"])
+with add, st.form("cx_user_add", clear_on_submit=True):
+    new_name = st.text_input("Username", help="lowercase letters, digits, '.', '_' or '-'")
+    new_role = st.selectbox("Role", ROLE_NAMES, index=ROLE_NAMES.index("executive"))
+    new_password = optional_password("Password", "cx_user_add_pw")
+    if st.form_submit_button("Add user"):
+        apply_change(lambda: users.add_user(path, new_name.strip(), new_role, new_password),
+                     f"Added {new_name.strip()} ({new_role}).", new_password is None)
+
+with role, st.form("cx_user_role"):
+    who = st.selectbox("User", names, key="cx_role_user")
+    to_role = st.selectbox("New role", ROLE_NAMES, key="cx_role_role")
+    if st.form_submit_button("Change role") and who:
+        apply_change(lambda: users.set_role(path, who, to_role), f"{who} is now {to_role}.")
+
+with reset, st.form("cx_user_reset", clear_on_submit=True):
+    who_reset = st.selectbox("User", names, key="cx_reset_user")
+    reset_password = optional_password("New password", "cx_reset_pw")
+    if st.form_submit_button("Reset password") and who_reset:
+        apply_change(lambda: users.reset_password(path, who_reset, reset_password),
+                     f"New password set for {who_reset}; any lock is lifted.",
+                     reset_password is None)
+
+with remove, st.form("cx_user_remove"):
+    who_remove = st.selectbox("User", [n for n in names if n != me.username], key="cx_rm_user")
+    sure = st.checkbox("Yes, remove this user. They can no longer log in.")
+    if st.form_submit_button("Remove user", type="primary") and who_remove:
+        if not sure:
+            st.warning("Tick the box to confirm the removal.")
+        else:
+            apply_change(lambda: users.remove_user(path, who_remove), f"Removed {who_remove}.")

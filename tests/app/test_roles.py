@@ -1,0 +1,97 @@
+"""AppTest: each role's navigation is exactly its §5 pages (that exist); forbidden pages fail;
+every page run directly (Streamlit's legacy pages/ mode) shows only "No access" to others."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import PASSWORD, app_test, existing_pages
+from tests.policy_table import ROLES, SPEC_PAGES, allowed_pages
+
+DATA_ELEMENTS = ("metric", "dataframe", "table")
+
+
+def _logged_in(username: str) -> object:
+    at = app_test()
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    return at.run()
+
+
+def _shows_data(at: object) -> bool:
+    return any(len(getattr(at, kind)) for kind in DATA_ELEMENTS) or bool(
+        at.get("plotly_chart"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_navigation_is_exactly_the_allowed_existing_pages(role: str, logins: dict[str, str]
+                                                          ) -> None:
+    at = _logged_in(logins[role])
+    assert not at.exception
+    existing = existing_pages()
+    expected = [p for p in allowed_pages(role) if p in existing]  # PRODUCT.md §5 ∩ files
+    for name in SPEC_PAGES:
+        if name not in existing:
+            continue
+        if name in expected:
+            at.switch_page(f"pages/{name}.py")  # registered: no error
+        else:
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                at.switch_page(f"pages/{name}.py")
+    assert f"`{logins[role]}`" in at.markdown[-1].value and role in at.markdown[-1].value
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_forbidden_page_run_directly_shows_no_access(role: str, logins: dict[str, str]
+                                                          ) -> None:
+    # Allowed pages rendering for their roles is the pages' own tests' business; here only the
+    # refusals, which must hold even when a page runs without app.py (legacy pages/ mode).
+    forbidden = [n for n in sorted(existing_pages() & set(SPEC_PAGES))
+                 if role not in SPEC_PAGES[n]]
+    for name in forbidden:
+        at = app_test()
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = logins[role]
+        at.switch_page(f"pages/{name}.py").run()  # before any run: the page file alone
+        assert not at.exception, (role, name)
+        assert any("No access" in e.value and "needs one of these roles" in e.value
+                   for e in at.error), (role, name)
+        assert not _shows_data(at), (role, name)
+
+
+def test_every_page_run_directly_without_login_shows_no_access(logins: dict[str, str]) -> None:
+    for name in sorted(existing_pages()):
+        at = app_test().switch_page(f"pages/{name}.py").run()
+        assert not at.exception, name
+        assert any("not logged in" in w.value for w in at.warning), name
+        assert not _shows_data(at), name
+
+
+def test_login_form_logs_in_and_wrong_password_says_so(logins: dict[str, str]) -> None:
+    at = app_test().run()
+    assert [t.label for t in at.text_input] == ["Username", "Password"]
+    assert not _shows_data(at)
+    at.text_input[0].input(logins["manager"])
+    at.text_input[1].input("not-the-password")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["Wrong username or password."]
+    at.text_input[1].input(PASSWORD.format(role="manager"))
+    at.button[0].click().run()
+    assert at.session_state["authentication_status"] is True
+    assert at.session_state["username"] == logins["manager"]
+
+
+def test_ten_wrong_passwords_lock_then_the_right_one_is_refused(logins: dict[str, str]) -> None:
+    at = app_test().run()
+    name = logins["analyst"]
+    for attempt in range(1, 11):
+        at.text_input[0].input(name)
+        at.text_input[1].input(f"wrong-{attempt}")
+        at.button[0].click().run()
+    assert "locked" in at.error[0].value  # the 10th wrong password locks (default policy)
+    at.text_input[0].input(name)
+    at.text_input[1].input(PASSWORD.format(role="analyst"))
+    at.button[0].click().run()
+    assert "locked" in at.error[0].value
+    assert ("authentication_status" not in at.session_state
+            or not at.session_state["authentication_status"])

@@ -1,0 +1,245 @@
+"""A real app in a real browser: Streamlit servers on free ports, Debian's Chromium via Playwright.
+
+Fixtures for every browser test:
+- `prepared` (session): a database with the demo data at small scale and one user per role,
+  created through cx.users (passwords random per run).
+- `app` (module): a running server on a private copy of `prepared`.
+- `start_server` (function): a factory for fresh servers (own files, own environment).
+- `page` (function): a new browser context and page; a screenshot lands in the artifacts
+  folder when the test fails.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from cx import users
+from cx.domain import Role
+from cx.storage import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("CX_TEST_ARTIFACTS", Path(tempfile.gettempdir()) / "cx-browser"))
+DEMO_SCALE = 0.05
+STARTUP_SECONDS = 90.0
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+# Elements that would carry data; none may appear for a visitor who is not logged in.
+DATA_SELECTORS = ('[data-testid="stMetric"]', '[data-testid="stDataFrame"]',
+                  '[data-testid="stTable"]', '[data-testid="stPlotlyChart"]', ".js-plotly-plot",
+                  '[data-testid="stVegaLiteChart"]', '[data-testid="stArrowVegaLiteChart"]')
+
+
+def chromium_executable() -> str | None:
+    """Debian's chromium first (what CI installs), else a browser `playwright install` fetched."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            bundled = p.chromium.executable_path
+        return bundled if bundled and Path(bundled).is_file() else None
+    except Exception:  # noqa: BLE001 - no playwright browser at all: the caller skips
+        return None
+
+
+@dataclass
+class Prepared:
+    folder: Path
+    db: Path
+    users_file: Path
+    logins: dict[Role, tuple[str, str]]  # role -> (username, password)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Server:
+    base_url: str
+    db: Path
+    users_file: Path
+    log: Path
+    process: subprocess.Popen
+
+    def url(self, path: str = "") -> str:
+        return f"{self.base_url}/{path}"
+
+    def console(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+def launch(db: Path, users_file: Path, folder: Path, cookie_key: str | None = None) -> Server:
+    """Start `streamlit run app.py` with its own database, credentials and cookie key."""
+    port = _free_port()
+    env = {**os.environ, "CX_DB": str(db), "CX_USERS": str(users_file),
+           "CX_COOKIE_KEY": cookie_key or secrets.token_urlsafe(32), "CX_TZ": "UTC"}
+    log = folder / f"server-{port}.log"
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    server = Server(f"http://127.0.0.1:{port}", db, users_file, log, process)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not _healthy(server.url("_stcore/health")):
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop(server)
+            raise RuntimeError(f"streamlit did not become healthy:\n{server.console()}")
+        time.sleep(0.2)  # polling the health endpoint, not waiting on the UI
+    return server
+
+
+def stop(server: Server) -> None:
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+    from cx.demo import build_demo
+
+    folder = tmp_path_factory.mktemp("prepared")
+    db, users_file = folder / "cx.duckdb", folder / "credentials.yaml"
+    store = Store(db)
+    build_demo(store, scale=DEMO_SCALE)
+    logins: dict[Role, tuple[str, str]] = {}
+    rounds, users.BCRYPT_ROUNDS = users.BCRYPT_ROUNDS, 4  # fast hashes for throw-away users
+    try:
+        for role in Role:
+            name = f"test-{role.value}"
+            logins[role] = (name, users.add_user(users_file, name, role))
+    finally:
+        users.BCRYPT_ROUNDS = rounds
+    return Prepared(folder, db, users_file, logins, store.table_counts())
+
+
+def copy_prepared(prepared: Prepared, folder: Path) -> tuple[Path, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    db, users_file = folder / "cx.duckdb", folder / "credentials.yaml"
+    shutil.copy2(prepared.db, db)
+    shutil.copy2(prepared.users_file, users_file)
+    return db, users_file
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = chromium_executable()
+    if path is None:
+        pytest.skip("no Chromium found: install Debian's `chromium` (CI does) or run "
+                    "`playwright install chromium`")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[object]:
+    from playwright.sync_api import expect, sync_playwright
+
+    # A cold server imports the whole app on its first request: allow for it in every expect().
+    expect.set_options(timeout=30_000)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def warm_up(server: Server, browser: object) -> None:
+    """Open the login page once, so the first session of the process is over.
+
+    Why: that first session starts in Streamlit's legacy pages/ mode and switches to
+    st.navigation during its first run, and the switch re-mounts the login form once; text typed
+    in that instant is lost. Later sessions do not have this (a real first visitor at most
+    retypes). Tests that must see a cold server pass warm=False.
+    """
+    tab = browser.new_page()
+    try:
+        tab.goto(server.url())
+        tab.get_by_text("Log in to CX Lens").wait_for(timeout=90_000)
+        tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+    finally:
+        tab.close()
+
+
+@pytest.fixture(scope="module")
+def app(prepared: Prepared, tmp_path_factory: pytest.TempPathFactory,
+        browser: object) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("app")
+    db, users_file = copy_prepared(prepared, folder)
+    server = launch(db, users_file, folder)
+    try:
+        warm_up(server, browser)
+        yield server
+    finally:
+        stop(server)
+
+
+@pytest.fixture
+def start_server(tmp_path: Path, browser: object) -> Iterator[Callable[..., Server]]:
+    """start_server(db, users_file, cookie_key=None, warm=True) -> a running Server."""
+    started: list[Server] = []
+
+    def _start(db: Path, users_file: Path, cookie_key: str | None = None,
+               warm: bool = True) -> Server:
+        server = launch(db, users_file, tmp_path, cookie_key)
+        started.append(server)
+        if warm:
+            warm_up(server, browser)
+        return server
+
+    yield _start
+    for server in started:
+        stop(server)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    yield tab
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot = ARTIFACTS / f"{request.node.name}.png".replace("/", "_")
+        tab.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+    context.close()

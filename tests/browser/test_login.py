@@ -1,0 +1,78 @@
+"""Login in a real browser: no data without login (even on a fresh server, where Streamlit
+serves pages/ before app.py), each role's landing page, refresh, logout, first start."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from cx import access
+from cx.domain import Role
+from tests.browser.conftest import ROOT, Prepared, Server, copy_prepared
+from tests.browser.steps import LOGIN_HEADING, assert_no_data, login, wait_idle
+from tests.policy_table import SPEC_PAGES, expected_landing
+
+pytestmark = pytest.mark.browser
+EXISTING = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+
+
+def test_every_page_url_without_login_shows_no_data(prepared: Prepared, start_server,
+                                                    page: Page, tmp_path: Path) -> None:
+    server: Server = start_server(*copy_prepared(prepared, tmp_path / "data"), warm=False)
+    # Until app.py has run once, Streamlit serves pages/ files directly (legacy mode): the
+    # first request and every page request before the root URL hit a page file with no app.py
+    # around it. Each must stop at its guard ("No access"), proving the guard, not app.py, holds.
+    for name in EXISTING:
+        page.goto(server.url(name))
+        assert_no_data(page)
+        expect(page.get_by_text("No access")).to_be_visible()
+    # Then the root, pages not written yet, and every page URL again (now app.py routes).
+    for name in ["", *SPEC_PAGES]:
+        page.goto(server.url(name))
+        assert_no_data(page)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_lands_refreshes_and_logs_out(role: Role, app: Server, prepared: Prepared,
+                                                page: Page) -> None:
+    username, password = prepared.logins[role]
+    login(page, app, username, password)
+    landing = access.page(expected_landing(role.value, set(EXISTING)))  # PRODUCT.md §5
+    expect(page).to_have_title(landing.title)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_text(f"Role: {role.value}")).to_be_visible()
+    expect(sidebar.get_by_text(username)).to_be_visible()
+    # The login cookie is written by a component in the page; wait until the browser has it.
+    page.wait_for_function("document.cookie.includes('cx_lens_auth_')")
+
+    page.reload()
+    expect(page.get_by_text("Logged in as")).to_be_visible()
+    expect(page).to_have_title(landing.title)
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text(LOGIN_HEADING)).to_be_visible()
+    page.wait_for_function("!document.cookie.includes('cx_lens_auth_')")
+    page.reload()
+    assert_no_data(page)
+
+
+def test_first_start_on_an_empty_database(start_server, page: Page, tmp_path: Path) -> None:
+    """Empty database, no credentials file: demo data appears and `admin` gets a random
+    password printed once on the server console, which lets us in to see demo numbers."""
+    server: Server = start_server(tmp_path / "fresh.duckdb", tmp_path / "credentials.yaml",
+                                  warm=False)
+    page.goto(server.url())
+    page.get_by_text(LOGIN_HEADING).wait_for(timeout=90_000)  # builds the demo data first
+    wait_idle(page)
+    found = re.search(r"created user 'admin'.*\n\s+password: (\S+)", server.console())
+    assert found, server.console()
+    assert (tmp_path / "credentials.yaml").is_file()
+    assert found.group(1) not in (tmp_path / "credentials.yaml").read_text()  # a hash only
+    login(page, server, "admin", found.group(1))
+    wait_idle(page)
+    values = page.locator('[data-testid="stMetricValue"]')
+    expect(values.first).to_be_visible()
+    assert any(re.search(r"\d", v) for v in values.all_inner_texts())

@@ -1,0 +1,35 @@
+"""An independent copy of PRODUCT.md §5 (pages × roles, landing pages), typed in by hand.
+
+Tests compare cx.access and the running app against this table, never against cx.access itself,
+so a drift of the policy from the spec fails a test.
+"""
+
+# page url path -> roles that may see it, in PRODUCT.md §5 order
+SPEC_PAGES: dict[str, set[str]] = {
+    "snapshot": {"executive", "manager", "analyst", "admin"},
+    "overview": {"executive", "manager", "analyst", "admin"},
+    "segments": {"manager", "analyst", "admin"},
+    "drivers": {"manager", "analyst", "admin"},
+    "tickets": {"manager", "analyst", "admin"},
+    "customers": {"manager", "analyst", "admin"},
+    "explorer": {"manager", "analyst", "admin"},
+    "upload": {"analyst", "admin"},
+    "users": {"admin"},
+}
+# §5 marks no landing page for admin; the project chose the Overview (cx.access says why).
+SPEC_LANDING: dict[str, str] = {
+    "executive": "snapshot", "manager": "overview", "analyst": "explorer", "admin": "overview",
+}
+ROLES = ("executive", "manager", "analyst", "admin")
+
+
+def allowed_pages(role: str) -> list[str]:
+    return [name for name, roles in SPEC_PAGES.items() if role in roles]
+
+
+def expected_landing(role: str, existing: set[str]) -> str:
+    """§5 landing page, or while it is not written yet the first allowed page that exists."""
+    landing = SPEC_LANDING[role]
+    if landing in existing:
+        return landing
+    return next(p for p in allowed_pages(role) if p in existing)
