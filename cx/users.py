@@ -335,25 +335,3 @@ def create_demo_users(users_path: Path) -> dict[str, tuple[str, str]]:
         for role, username in DEMO_USERNAMES.items():
             users[username] = User(username, role, hashes[username], username)
     return created
-
-
-def authenticator_credentials(users: dict[str, User]) -> dict[str, Any]:
-    """The dict streamlit-authenticator expects (hashes only; it never sees the lock fields)."""
-    return {"usernames": {u.username: {"name": u.name, "email": "", "password": u.password_hash,
-                                       "roles": [u.role.value]} for u in users.values()}}
-
-
-def cookie_key_problem(cookie_key: str, is_default: bool, demo_mode: bool) -> str | None:
-    """Why the app must refuse to start (None when it may start).
-
-    Outside demo mode a missing or default key would let anyone who reads this repository sign a
-    login cookie for any user, so we refuse and say how to set one.
-    """
-    if demo_mode or (cookie_key and not is_default):
-        return None
-    return (
-        "CX Lens holds uploaded data, so the login cookie needs a secret signing key, and none is "
-        "set (or it is the public demo key). Set one and restart: export CX_COOKIE_KEY=\"$(python "
-        "-c 'import secrets; print(secrets.token_urlsafe(32))')\", or put CX_COOKIE_KEY = \"...\" "
-        "in .streamlit/secrets.toml."
-    )

@@ -24,8 +24,8 @@ names = table["username"].tolist()
 
 add, role, reset, remove = st.tabs(["Add", "Change role", "Reset password", "Remove"])
 with add, st.form("cx_user_add", clear_on_submit=True):
-    new_name = st.text_input("Username", help="lowercase letters, digits, '.', '_' or '-'")
-    new_role = st.selectbox("Role", ROLE_NAMES, index=ROLE_NAMES.index("executive"))
+    new_name = st.text_input("Username", key="cx_user_add_name", help="lowercase letters, digits, '.', '_' or '-'")
+    new_role = st.selectbox("Role", ROLE_NAMES, index=0, key="cx_user_add_role")
     new_password = optional_password("Password", "cx_user_add_pw")
     if st.form_submit_button("Add user"):
         apply_change(lambda: users.add_user(path, new_name.strip(), new_role, new_password),
@@ -47,7 +47,7 @@ with reset, st.form("cx_user_reset", clear_on_submit=True):
 
 with remove, st.form("cx_user_remove"):
     who_remove = st.selectbox("User", [n for n in names if n != me.username], key="cx_rm_user")
-    sure = st.checkbox("Yes, remove this user. They can no longer log in.")
+    sure = st.checkbox("Yes, remove this user. They can no longer log in.", key="cx_rm_sure")
     if st.form_submit_button("Remove user", type="primary") and who_remove:
         if not sure:
             st.warning("Tick the box to confirm the removal.")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 import streamlit_authenticator as stauth
@@ -77,9 +78,15 @@ def _cookie_name(settings: Settings) -> str:
     return f"cx_lens_auth_{tag}"
 
 
+def _credentials(found: dict[str, users.User]) -> dict[str, Any]:
+    """The dict streamlit-authenticator expects (hashes only; it never sees the lock fields)."""
+    return {"usernames": {u.username: {"name": u.name, "email": "", "password": u.password_hash,
+                                       "roles": [u.role.value]} for u in found.values()}}
+
+
 def build_authenticator(settings: Settings, key: str) -> stauth.Authenticate:
     """Built on every run (it renders its cookie component); never cache it."""
-    credentials = users.authenticator_credentials(users.load_users(settings.users_path))
+    credentials = _credentials(users.load_users(settings.users_path))
     return stauth.Authenticate(
         credentials, cookie_name=_cookie_name(settings), cookie_key=key,
         cookie_expiry_days=COOKIE_EXPIRY_DAYS, auto_hash=False,

@@ -6,24 +6,17 @@ import sys
 
 import streamlit as st
 
-from cx import users
+from cx import access, users
 from cx.config import Settings
+from cx.demo import ensure_demo
 from cx.storage import Store
 from cx.summary import DataSummary, data_summary
-
-try:  # cx.demo is written alongside; the app still starts (empty) without it
-    from cx.demo import ensure_demo
-except ImportError:  # pragma: no cover - transitional
-    ensure_demo = None
 
 
 @st.cache_resource(show_spinner="Preparing the demo data (first start only)…")
 def _bootstrap(db_path: str) -> bool:
     """Once per server process and database: a fresh database gets the demo data set."""
-    if ensure_demo is None:
-        return False
-    ensure_demo(Store(db_path))
-    return True
+    return ensure_demo(Store(db_path))
 
 
 def prepare_data(settings: Settings) -> DataSummary:
@@ -49,7 +42,7 @@ def ensure_first_admin(settings: Settings) -> None:
 
 def refuse_unsafe_start(settings: Settings, summary: DataSummary) -> None:
     """Outside demo mode, stop with instructions when the cookie key is missing or public."""
-    problem = users.cookie_key_problem(
+    problem = access.cookie_key_problem(
         settings.cookie_key, settings.cookie_key_is_default, summary.demo_mode
     )
     if problem:
