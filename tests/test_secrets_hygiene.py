@@ -49,5 +49,6 @@ def test_no_tracked_file_holds_a_password_hash_or_cookie_key() -> None:
 
 def test_the_patterns_catch_what_they_should() -> None:
     assert BCRYPT.search("password: $2b$12$" + "a" * 53)
-    assert KEY_VALUE.search('CX_COOKIE_KEY = "Zk3v9QeXo1l2m3n4o5p6q7r8"')
+    # built at run time, so this file itself does not hold what it looks for
+    assert KEY_VALUE.search("CX_COOKIE_KEY = " + '"' + "Zk3v9QeX" * 3 + '"')
     assert not KEY_VALUE.search('# CX_COOKIE_KEY = "generate with: python -c ..."')

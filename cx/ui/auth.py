@@ -125,8 +125,13 @@ def restore_or_logout(authenticator: stauth.Authenticate) -> None:
             # Renders the cookie-deleting component in this run, so the browser forgets it.
             authenticator.logout(location="unrendered")
         return
-    if st.session_state.pop(_COOKIE_PENDING, False) and st.session_state.get("username"):
+    if st.session_state.get(_COOKIE_PENDING) and st.session_state.get("username"):
+        # Drawn on every run until the component reports that the browser stored the cookie
+        # (its value under its key "set" turns True): a rerun that comes first would otherwise
+        # remove the component before it ran.
         authenticator.cookie_controller.set_cookie()
+        if st.session_state.get("set") is True:
+            del st.session_state[_COOKIE_PENDING]
         return
     try:
         authenticator.login(location="unrendered")
