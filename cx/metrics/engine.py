@@ -51,7 +51,9 @@ class Engine:
         check_fields(tuple(n for n, _ in query.filters.values), fields, metric.table, "filter")
         if query.grain and "period" in query.by:
             raise ValueError("a field named 'period' cannot be grouped together with a time grain")
-        return metric, main_statement(query, metric, self.dialect, self.settings.tz)
+        statement = main_statement(query, metric, self.dialect, self.settings.tz)
+        _refuse_shadowed_keys(query, metric, statement)
+        return metric, statement
 
     def explain(self, query: MetricQuery, pretty: bool = True) -> str:
         """The SQL the engine would run for ``query`` (placeholders unfilled); nothing runs."""
@@ -133,6 +135,18 @@ class Engine:
             tree = tree.where(target.is_(exp.null()).not_()).order_by("v").limit(int(limit))
             rows = run(cur, tree.sql(self.dialect.name), params.values).fetchall()
         return [r[0] for r in rows]
+
+
+def _refuse_shadowed_keys(query: MetricQuery, metric: MetricDef, statement: Statement) -> None:
+    """Grouping by a field the metric itself counts (churn_rate by churned) would give one
+    degenerate group per value and a result column that shadows the statistic: refuse it."""
+    outputs = [s.alias_or_name for s in statement.tree.selects]
+    clash = sorted({k for k in query.by if outputs.count(k) > 1})
+    if clash:
+        raise ValueError(
+            f"{metric.name} cannot be grouped by {', '.join(map(repr, clash))}: the metric is "
+            f"computed from that field; pick another dimension or filter on it instead"
+        )
 
 
 def _fetch(cur: Any, statement: Statement) -> pd.DataFrame:

@@ -59,6 +59,7 @@ def test_explain_prints_sql_without_running(db: str, capsys) -> None:
     (["metric", "nps", "--from", "2024-13-01"], "is not a date"),
     (["metric", "npx"], "known metrics"),
     (["metric", "churn_rate", "--grain", "month"], "needs both a start and an end date"),
+    (["metric", "churn_rate", "--by", "churned"], "computed from that field"),
 ])
 def test_bad_input_is_refused_with_a_clear_message(db: str, capsys, argv: list[str],
                                                    message: str) -> None:
