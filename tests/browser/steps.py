@@ -1,19 +1,34 @@
-"""What a user does in the browser, as small steps that wait on locators (never on sleeps)."""
+"""What a user does in the browser, as small steps that wait on locators (never on sleeps).
+
+One home for these steps, so every browser test logs in, navigates and downloads the same way.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import DATA_SELECTORS, Server
+from cx.domain import Role
+from tests.browser.conftest import ARTIFACTS, DATA_SELECTORS, Prepared, Server
 
 LOGIN_HEADING = "Log in to CX Lens"
+SLOW = 90_000  # ms: analyses on a shared 2-core machine can take a while on a cold server
 
 
-def wait_idle(page: Page) -> None:
+def wait_idle(page: Page, timeout: float = SLOW) -> None:
     """The script run has finished (Streamlit marks the app root with its run state)."""
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+        timeout=timeout)
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"pages-{name}.png"), full_page=True)
 
 
 def login(page: Page, server: Server, username: str, password: str) -> None:
@@ -23,6 +38,64 @@ def login(page: Page, server: Server, username: str, password: str) -> None:
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_text("Logged in as")).to_be_visible()
+
+
+def log_in(page: Page, prepared: Prepared, role: Role) -> None:
+    """Log in as the prepared user of `role` on the page already open, and wait for the
+    landing page to finish its run; the form is filled again if a rerun re-mounted it."""
+    name, password = prepared.logins[role]
+    signed_in = page.get_by_text(f"Role: {role.value}")
+    for _ in range(3):
+        page.get_by_role("button", name="Log in").wait_for()
+        page.get_by_label("Username").fill(name)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("button", name="Log in").click()
+        try:
+            signed_in.wait_for(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    signed_in.wait_for()
+    wait_idle(page)
+
+
+def open_page(page: Page, title: str) -> None:
+    """Through the sidebar, as a user would, once the current run has finished (a click during
+    a run can be lost to its rerun); clicked again if the page did not change."""
+    heading = page.get_by_role("heading", name=title)
+    for _ in range(3):
+        wait_idle(page)
+        page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+        try:
+            heading.wait_for(timeout=SLOW / 3)
+            break
+        except PlaywrightTimeout:
+            continue
+    heading.wait_for(timeout=SLOW)
+
+
+def sidebar_channel(page: Page) -> object:
+    return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has_text="Channel")
+
+
+def choose_channel(page: Page, value: str) -> None:
+    box = sidebar_channel(page)
+    box.locator("input").click()
+    page.get_by_role("option", name=value, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def choose_all_time(page: Page) -> None:
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="All time").click()
+
+
+def download_csv(page: Page, button_index: int = 0) -> list[dict[str, str]]:
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").nth(button_index).click()
+    text = Path(info.value.path()).read_bytes().decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def assert_no_data(page: Page) -> None:

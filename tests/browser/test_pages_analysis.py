@@ -9,17 +9,9 @@ import pytest
 
 from cx.domain import Role
 from tests.browser.conftest import Prepared, Server
-from tests.browser.test_pages_dashboards import download_csv, log_in, shot
+from tests.browser.steps import SLOW, choose_all_time, download_csv, log_in, open_page, shot
 
 pytestmark = pytest.mark.timeout(300)
-SLOW = 90_000  # ms: the analyses run on a shared 2-core machine alongside other test suites
-
-
-def open_page(page: object, title: str) -> None:
-    """Through the sidebar, as a user would, once the current page has finished its run (a
-    click during a run can be lost to its rerun)."""
-    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
-    page.get_by_role("heading", name=title).wait_for(timeout=SLOW)
 
 
 def centre_y(locator: object) -> float:
@@ -33,8 +25,7 @@ def test_phone_is_flagged_lower_and_drills_down(app: Server, prepared: Prepared,
     log_in(page, prepared, Role.MANAGER)
     page.get_by_role("heading", name="Overview").wait_for(timeout=SLOW)
     # All dates: at the browser suite's small demo scale, 90 days leave phone a low base.
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name="All time").click()
+    choose_all_time(page)
     page.locator(".js-plotly-plot .gtitle").filter(has_text="by week, all dates").wait_for(
         timeout=SLOW)  # the Overview's last chart: its run with all dates has finished
     open_page(page, "Segments")

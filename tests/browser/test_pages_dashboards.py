@@ -3,60 +3,24 @@ down to its records, and a table's CSV download holds its rows with formulas neu
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from cx.domain import Role
-from tests.browser.conftest import ARTIFACTS, Prepared, Server
+from tests.browser.conftest import Prepared, Server
+from tests.browser.steps import (
+    choose_all_time,
+    choose_channel,
+    download_csv,
+    log_in,
+    open_page,
+    shot,
+    sidebar_channel,
+)
 
 pytestmark = pytest.mark.timeout(300)
-
-
-def shot(page: object, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"pages-{name}.png"), full_page=True)
-
-
-def log_in(page: object, prepared: Prepared, role: Role) -> None:
-    """Fill and submit the login form; again if the first script run re-mounted it meanwhile."""
-    name, password = prepared.logins[role]
-    signed_in = page.get_by_text(f"Role: {role.value}")
-    for _ in range(3):
-        page.get_by_role("button", name="Log in").wait_for()
-        page.get_by_label("Username").fill(name)
-        page.get_by_label("Password", exact=True).fill(password)
-        page.get_by_role("button", name="Log in").click()
-        try:
-            signed_in.wait_for(timeout=15_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    signed_in.wait_for()
-
-
-def sidebar_channel(page: object) -> object:
-    return page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
-        has_text="Channel")
-
-
-def choose_channel(page: object, value: str) -> None:
-    box = sidebar_channel(page)
-    box.locator("input").click()
-    page.get_by_role("option", name=value, exact=True).click()
-    page.keyboard.press("Escape")
-
-
-def download_csv(page: object, button_index: int = 0) -> list[dict[str, str]]:
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Download CSV").nth(button_index).click()
-    text = Path(info.value.path()).read_bytes().decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
 
 
 def test_filter_kept_across_pages_and_in_copied_url(app: Server, prepared: Prepared,
@@ -69,8 +33,7 @@ def test_filter_kept_across_pages_and_in_copied_url(app: Server, prepared: Prepa
     page.locator(".js-plotly-plot").first.wait_for()
     shot(page, "overview-chat")
 
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("Tickets").click()
-    page.get_by_role("heading", name="Tickets").wait_for()
+    open_page(page, "Tickets")
     page.wait_for_url(re.compile(r"/tickets\?.*channel=chat"))
     assert sidebar_channel(page).get_by_text("chat", exact=True).count() == 1
     shot(page, "tickets-chat")
@@ -98,8 +61,7 @@ def test_chart_point_drills_down_to_its_records(app: Server, prepared: Prepared,
                                                 page: object) -> None:
     page.goto(app.url())
     log_in(page, prepared, Role.MANAGER)
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("Tickets").click()
-    page.get_by_role("heading", name="Tickets").wait_for()
+    open_page(page, "Tickets")
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     point = chart.locator(".scatterlayer .point").first
     point.wait_for()
@@ -121,8 +83,7 @@ def test_table_csv_download_neutralises_formulas(app: Server, prepared: Prepared
     page.goto(app.url())
     log_in(page, prepared, Role.ANALYST)  # lands on the explorer
     page.get_by_role("heading", name="Verbatims and records").wait_for()
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name="All time").click()
+    choose_all_time(page)
     caption = page.get_by_text(re.compile(r"responses match \(all dates\)"))
     before = caption.inner_text()
     search = page.get_by_placeholder("words in comments, ids, agent names")
