@@ -3,15 +3,11 @@
 Run with `streamlit run app.py`. Every page in pages/ also guards itself (see cx.ui.guard).
 """
 
-from pathlib import Path
-
 import streamlit as st
 
 from cx.ui import auth, context, startup
 from cx.ui.filters import sidebar_filters
-from cx.ui.navigation import anonymous_navigation, build_navigation
-
-ROOT = Path(__file__).resolve().parent
+from cx.ui import navigation as nav
 
 # No page_title: each st.Page title becomes the browser tab title.
 st.set_page_config(page_icon=":material/insights:", layout="wide")
@@ -26,15 +22,17 @@ user = auth.current_user(settings)
 if user is None:
     # Registering a navigation (one hidden page) first ends Streamlit's legacy pages/ mode for
     # this process before any widget exists, so the form is not re-mounted on the next rerun.
-    anonymous_navigation()
+    nav.remember_requested_page()
+    nav.anonymous_navigation()
     note = "Demo mode: the database holds only the built-in demo data." if summary.demo_mode else ""
     auth.login_form(settings, note)
     st.stop()
 
 sidebar_filters()  # drawn by the entry script so the values persist across pages
 auth.sidebar_identity(user)
-navigation = build_navigation(user, ROOT)
+navigation = nav.build_navigation(user)
 if navigation is None:
     st.error("No page is available for your role. Ask an admin to check your account.")
     st.stop()
+nav.open_requested_page(user)
 navigation.run()

@@ -1,5 +1,4 @@
-"""Customers: churn and retention by segment / plan / tenure band, CLV and its assumptions, and
-the NPS of churned versus retained customers."""
+"""Customers: churn and retention by segment, plan, tenure band; CLV; NPS of churned vs kept."""
 
 from dataclasses import replace
 

@@ -1,8 +1,6 @@
-"""Verbatims and records: search, filter, sort and page through records with their scores.
-
-Opened from a chart point, it shows exactly that point's records (the drill-down in the URL);
-otherwise the sidebar filters apply. Comments are shown as plain text, never as HTML.
-"""
+"""Verbatims and records: search, filter, sort and page through records with their scores."""
+# Opened from a chart point, it shows exactly that point's records (the drill-down in the URL);
+# otherwise the sidebar filters apply. Comments are shown as plain text, never as HTML.
 
 import streamlit as st
 

@@ -1,19 +1,14 @@
-"""Weekly snapshot: the frozen numbers of one ISO week, their 12-week history, what moved, why.
-
-Executives land here. The stored snapshot is shown as reported; when today's data would give a
-different number, the tile says "restated" beside it. Opening the page builds the last complete
-week's snapshot when there is none yet (cron may not have run).
-"""
+"""Weekly snapshot: the frozen numbers of one ISO week, their 12-week history, what moved, why."""
+# Executives land here. The stored snapshot is shown as reported; when today's data would give a
+# different number, the tile says "restated" beside it. Opening the page builds the last complete
+# week's snapshot when there is none yet (cron may not have run).
 
 import streamlit as st
 
 from cx.charts import figures
 from cx.charts.format import format_value
-from cx.snapshots import (
-    SnapshotRefused, default_week, find_chromium, get_or_build, load_snapshot,
-    pdf_bytes, render_html, restated, snapshot_weeks,
-)
-from cx.snapshots import view
+from cx.snapshots import SnapshotRefused, default_week, find_chromium, get_or_build
+from cx.snapshots import load_snapshot, pdf_bytes, render_html, restated, snapshot_weeks, view
 from cx.ui import components as ui
 from cx.ui import context
 from cx.ui.guard import require_page

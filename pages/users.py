@@ -5,13 +5,8 @@ import streamlit as st
 from cx import users
 from cx.ui import context
 from cx.ui.guard import require_page
-from cx.ui.users_admin import (
-    ROLE_NAMES,
-    apply_change,
-    optional_password,
-    show_last_change,
-    users_table,
-)
+from cx.ui.users_admin import ROLE_NAMES, apply_change, optional_password, show_last_change
+from cx.ui.users_admin import users_table
 
 me = require_page("users")
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+from urllib.parse import urlparse
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -11,19 +12,12 @@ from cx import access
 from cx.ui.auth import CurrentUser
 
 
-def available_pages(user: CurrentUser, root: Path) -> list[access.PageSpec]:
-    """Allowed pages whose file exists.
-
-    Transitional rule: the page registry (cx.access) declares all nine pages of PRODUCT.md §5
-    while some page files are still being written; a page joins the navigation once
-    `pages/<name>.py` exists. Access is still decided by cx.access alone.
-    """
-    return [p for p in access.pages_for(user.roles) if (root / p.file).is_file()]
+REQUESTED_PAGE_KEY = "cx_requested_page"
 
 
-def build_navigation(user: CurrentUser, root: Path) -> StreamlitPage | None:
+def build_navigation(user: CurrentUser) -> StreamlitPage | None:
     """st.navigation over the user's pages (None when there is none to show)."""
-    pages = available_pages(user, root)
+    pages = access.pages_for(user.roles)
     if not pages:
         return None
     landing = access.landing_page(user.roles, [p.name for p in pages])
@@ -36,8 +30,31 @@ def build_navigation(user: CurrentUser, root: Path) -> StreamlitPage | None:
     )
 
 
+def remember_requested_page() -> None:
+    """Before login: keep the page the visitor's link asked for (/tickets?channel=chat), so the
+    login does not drop them on their landing page instead."""
+    path = urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
+    if path in access.PAGES_BY_NAME:
+        st.session_state[REQUESTED_PAGE_KEY] = path
+
+
+def open_requested_page(user: CurrentUser) -> None:
+    """After login: go to the remembered page once, if the user's roles allow it."""
+    name = st.session_state.pop(REQUESTED_PAGE_KEY, None)
+    if name and name in {p.name for p in access.pages_for(user.roles)}:
+        st.switch_page(access.PAGES_BY_NAME[name].file, query_params=st.query_params.to_dict())
+
+
 def _login_screen() -> None:
     """The login form is drawn by app.py before navigation; this page adds nothing."""
+
+
+def _login_screen_for(name: str) -> Callable[[], None]:
+    """A stand-in for page `name` before login (Streamlit tells pages apart by function name)."""
+    def screen() -> None:
+        """The login form is drawn by app.py; this stand-in adds nothing."""
+    screen.__name__ = screen.__qualname__ = f"login_for_{name}"
+    return screen
 
 
 def anonymous_navigation() -> None:
@@ -47,5 +64,9 @@ def anonymous_navigation() -> None:
     sidebar does not list every page file on the login screen, and any page URL falls back to
     the login form. The page itself is never run.
     """
-    st.navigation([st.Page(_login_screen, title="Log in", url_path="login", default=True)],
-                  position="hidden")
+    # Every page's URL is known here too (all drawing the login form), so a link to a page
+    # keeps its path and query instead of meeting "Page not found" before the login.
+    login = [st.Page(_login_screen, title="Log in", url_path="login", default=True)]
+    login += [st.Page(_login_screen_for(p.name), title=p.title, url_path=p.name)
+              for p in access.PAGES]
+    st.navigation(login, position="hidden")

@@ -92,6 +92,9 @@ def choose_all_time(page: Page) -> None:
 
 
 def download_csv(page: Page, button_index: int = 0) -> list[dict[str, str]]:
+    """The CSV behind a download button, once the run has finished (mid-run, the button may
+    still carry the previous run's data)."""
+    wait_idle(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download CSV").nth(button_index).click()
     text = Path(info.value.path()).read_bytes().decode("utf-8-sig")

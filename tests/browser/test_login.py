@@ -59,6 +59,31 @@ def test_each_role_lands_refreshes_and_logs_out(role: Role, app: Server, prepare
     assert_no_data(page)
 
 
+def test_a_link_opened_before_login_leads_to_its_page_after_login(app: Server, prepared: Prepared,
+                                                                  page: Page) -> None:
+    username, password = prepared.logins[Role.MANAGER]
+    page.goto(app.url("customers?channel=chat"))
+    page.get_by_text(LOGIN_HEADING).wait_for()
+    assert_no_data(page)
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Customers")).to_be_visible()
+    expect(page).to_have_title("Customers")
+
+
+def test_a_link_to_a_forbidden_page_lands_on_the_role_s_own_page(app: Server, prepared: Prepared,
+                                                                  page: Page) -> None:
+    username, password = prepared.logins[Role.EXECUTIVE]
+    page.goto(app.url("upload"))
+    page.get_by_text(LOGIN_HEADING).wait_for()
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_title(access.page(expected_landing("executive", set(EXISTING))).title)
+    assert page.get_by_text("Upload and batches").count() == 0
+
+
 def test_first_start_on_an_empty_database(start_server, page: Page, tmp_path: Path) -> None:
     """Empty database, no credentials file: demo data appears and `admin` gets a random
     password printed once on the server console, which lets us in to see demo numbers."""

@@ -46,11 +46,12 @@ def test_filter_kept_across_pages_and_in_copied_url(app: Server, prepared: Prepa
         log_in(fresh, prepared, Role.MANAGER)  # then open the link, as a colleague would
         fresh.goto(copied)
         try:
-            # A fresh session restores the login from its cookie on a later run and so opens on
-            # the landing page (login routing, not the filters); the filter must still be there.
+            # The session restores the login from its cookie and opens the linked page, with
+            # the link's filter.
             fresh.get_by_text("Role: manager").wait_for()
+            fresh.get_by_role("heading", name="Tickets").wait_for()
             sidebar_channel(fresh).get_by_text("chat", exact=True).wait_for()
-            fresh.wait_for_url(re.compile(r"channel=chat"))
+            fresh.wait_for_url(re.compile(r"/tickets\?.*channel=chat"))
         finally:
             shot(fresh, "copied-url")
     finally:
