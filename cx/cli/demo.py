@@ -59,11 +59,12 @@ def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
 
 def _demo_users(settings: Settings) -> tuple[list[dict[str, str]], list[str]]:
     """Create one demo login per role (cx.users) and report the passwords once."""
-    from cx.users import create_demo_users  # another module's job; imported only when asked
+    from cx.users import create_demo_users  # imported only when asked (bcrypt is slow to load)
 
     created = create_demo_users(settings.users_path)
     users = [{"username": name, "role": role, "password": password}
              for name, (role, password) in sorted(created.items())]
     lines = [f"Demo logins written to {settings.users_path} (shown once, keep them safe):"]
-    lines += [f"  {u['username']:<12} {u['role']:<10} {u['password']}" for u in users]
+    width = max((len(u["username"]) for u in users), default=0)
+    lines += [f"  {u['username']:<{width}}  {u['role']:<9}  {u['password']}" for u in users]
     return users, lines
