@@ -62,7 +62,7 @@ def log_in(page: Page, prepared: Prepared, role: Role) -> None:
 def open_page(page: Page, title: str) -> None:
     """Through the sidebar, as a user would, once the current run has finished (a click during
     a run can be lost to its rerun); clicked again if the page did not change."""
-    heading = page.get_by_role("heading", name=title)
+    heading = page.get_by_role("heading", name=title, exact=True)
     for _ in range(3):
         wait_idle(page)
         page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()

@@ -68,7 +68,7 @@ def test_a_link_opened_before_login_leads_to_its_page_after_login(app: Server, p
     page.get_by_role("textbox", name="Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Customers")).to_be_visible()
+    expect(page.get_by_role("heading", name="Customers", exact=True)).to_be_visible()
     expect(page).to_have_title("Customers")
 
 

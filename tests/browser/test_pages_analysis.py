@@ -23,7 +23,7 @@ def test_phone_is_flagged_lower_and_drills_down(app: Server, prepared: Prepared,
                                                 page: object) -> None:
     page.goto(app.url())
     log_in(page, prepared, Role.MANAGER)
-    page.get_by_role("heading", name="Overview").wait_for(timeout=SLOW)
+    page.get_by_role("heading", name="Overview", exact=True).wait_for(timeout=SLOW)
     # All dates: at the browser suite's small demo scale, 90 days leave phone a low base.
     choose_all_time(page)
     page.locator(".js-plotly-plot .gtitle").filter(has_text="by week, all dates").wait_for(
@@ -47,7 +47,7 @@ def test_phone_is_flagged_lower_and_drills_down(app: Server, prepared: Prepared,
     assert abs(centre_y(phone_dot) - phone_y) < 6
     phone_dot.click(force=True)
 
-    page.get_by_role("heading", name="Verbatims and records").wait_for(timeout=SLOW)
+    page.get_by_role("heading", name="Verbatims and records", exact=True).wait_for(timeout=SLOW)
     banner = page.get_by_text("Records behind the chart point")
     banner.wait_for(timeout=SLOW)
     shot(page, "segments-drill-down")
@@ -61,7 +61,7 @@ def test_drivers_page_draws_its_charts(app: Server, prepared: Prepared, page: ob
     log_in(page, prepared, Role.ANALYST)
     page.get_by_text(re.compile(r"responses match")).wait_for(timeout=SLOW)  # landing page done
     open_page(page, "Drivers")
-    page.get_by_role("heading", name="Key drivers").wait_for(timeout=SLOW)  # below the fold
+    page.get_by_role("heading", name="Key drivers", exact=True).wait_for(timeout=SLOW)  # below the fold
     quadrant = page.locator(".js-plotly-plot").filter(has_text="Importance vs performance")
     quadrant.wait_for(timeout=SLOW)
     shot(page, "drivers")

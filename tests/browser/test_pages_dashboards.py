@@ -27,7 +27,7 @@ def test_filter_kept_across_pages_and_in_copied_url(app: Server, prepared: Prepa
                                                     page: object, browser: object) -> None:
     page.goto(app.url())
     log_in(page, prepared, Role.MANAGER)
-    page.get_by_role("heading", name="Overview").wait_for()
+    page.get_by_role("heading", name="Overview", exact=True).wait_for()
     choose_channel(page, "chat")
     page.wait_for_url(re.compile(r"channel=chat"))
     page.locator(".js-plotly-plot").first.wait_for()
@@ -49,7 +49,7 @@ def test_filter_kept_across_pages_and_in_copied_url(app: Server, prepared: Prepa
             # The session restores the login from its cookie and opens the linked page, with
             # the link's filter.
             fresh.get_by_text("Role: manager").wait_for()
-            fresh.get_by_role("heading", name="Tickets").wait_for()
+            fresh.get_by_role("heading", name="Tickets", exact=True).wait_for()
             sidebar_channel(fresh).get_by_text("chat", exact=True).wait_for()
             fresh.wait_for_url(re.compile(r"/tickets\?.*channel=chat"))
         finally:
@@ -69,7 +69,7 @@ def test_chart_point_drills_down_to_its_records(app: Server, prepared: Prepared,
     names = [t.text_content() for t in chart.locator(".yaxislayer-above .ytick text").all()]
     # ci_bars ranks by lower bound; the first y tick is the first point drawn
     point.click(force=True)
-    page.get_by_role("heading", name="Verbatims and records").wait_for()
+    page.get_by_role("heading", name="Verbatims and records", exact=True).wait_for()
     page.get_by_text("Records behind the chart point").wait_for()
     shot(page, "drill-down")
     banner = page.get_by_text("Records behind the chart point").inner_text()
@@ -83,7 +83,7 @@ def test_table_csv_download_neutralises_formulas(app: Server, prepared: Prepared
                                                  page: object) -> None:
     page.goto(app.url())
     log_in(page, prepared, Role.ANALYST)  # lands on the explorer
-    page.get_by_role("heading", name="Verbatims and records").wait_for()
+    page.get_by_role("heading", name="Verbatims and records", exact=True).wait_for()
     choose_all_time(page)
     caption = page.get_by_text(re.compile(r"responses match \(all dates\)"))
     before = caption.inner_text()

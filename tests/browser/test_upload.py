@@ -35,7 +35,7 @@ def test_upload_validate_load_and_roll_back_a_real_file(prepared: Prepared, star
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(telco))
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Load into").click()
     page.get_by_role("option", name="customers", exact=True).click()
-    page.get_by_role("heading", name="Mapping").wait_for(timeout=SLOW)
+    page.get_by_role("heading", name="Mapping", exact=True).wait_for(timeout=SLOW)
     wait_idle(page)
 
     page.get_by_role("button", name="Validate").click()
