@@ -19,6 +19,7 @@ from cx.snapshots.week import IsoWeek
 from cx.storage import Store, StoreError, run
 
 _COLUMNS = "week, built_at, built_by, tz, batch_ids, data_through, payload, payload_sha256"
+_SELECT_WEEK = f"SELECT {_COLUMNS} FROM snapshots WHERE week = ?"  # fixed text; the week is bound
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def _row_to_snapshot(row: tuple) -> Snapshot:
 
 
 def load_snapshot(store: Store, week: IsoWeek) -> Snapshot | None:
-    rows = store.query(f"SELECT {_COLUMNS} FROM snapshots WHERE week = ?", [str(week)])
+    rows = store.query(_SELECT_WEEK, [str(week)])
     return _row_to_snapshot(rows[0]) if rows else None
 
 
