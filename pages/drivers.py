@@ -14,12 +14,11 @@ from cx.ui.guard import require_page
 require_page("drivers")
 view = current_view()
 
-st.title("Drivers")
-st.caption(f"{view.period_text()} · what goes with satisfaction, and which rated attributes "
-           "explain it. Correlation is not cause: read it as where to look.")
-if cached.latest_date() is None:
-    ui.empty("No data yet: upload a file on the Upload page, or run `python -m cx demo`.")
-    st.stop()
+ui.page_header(
+    "Drivers",
+    f"{view.period_text()} · what goes with satisfaction, and which rated attributes "
+    "explain it. Correlation is not cause: read it as where to look.",
+)
 
 st.subheader("Ticket CSAT vs resolution time")
 tickets = for_table(view.filters, "tickets")

@@ -17,12 +17,11 @@ from cx.ui.guard import require_page
 require_page("overview")
 view = current_view()
 
-st.title("Overview")
-st.caption(f"{view.period_text()} · change against the previous period of the same length; "
-           "✱ marks a significant change (5% level)")
-if cached.latest_date() is None:
-    ui.empty("No data yet: upload a file on the Upload page, or run `python -m cx demo`.")
-    st.stop()
+ui.page_header(
+    "Overview",
+    f"{view.period_text()} · change against the previous period of the same length; "
+    "✱ marks a significant change (5% level)",
+)
 
 per_metric = tuple(for_table(view.filters, get_metric(m).table) for m in OVERVIEW_METRICS)
 with st.spinner("Computing the headline numbers…"):

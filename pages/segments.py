@@ -13,12 +13,11 @@ from cx.ui.guard import require_page
 require_page("segments")
 view = current_view()
 
-st.title("Segments")
-st.caption(f"{view.period_text()} · each segment against the rest of the data in scope; badges "
-           "after Benjamini–Hochberg correction; ranked by the conservative 95% bound.")
-if cached.latest_date() is None:
-    ui.empty("No data yet: upload a file on the Upload page, or run `python -m cx demo`.")
-    st.stop()
+ui.page_header(
+    "Segments",
+    f"{view.period_text()} · each segment against the rest of the data in scope; badges "
+    "after Benjamini–Hochberg correction; ranked by the conservative 95% bound.",
+)
 
 choices = [m.name for m in CATALOG if m.type is not MetricType.COUNT]
 left, right = st.columns(2)

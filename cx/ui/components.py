@@ -22,8 +22,21 @@ from cx.domain import DateRange, Filters
 from cx.export import to_csv_bytes
 from cx.kpis import Tile
 from cx.records import Drill
+from cx.ui import cached
 
 EXPLORER_PAGE = "pages/explorer.py"
+
+
+NO_DATA = "No data yet: upload a file on the Upload page, or run `python -m cx demo`."
+
+
+def page_header(title: str, caption: str) -> None:
+    """Title and caption; on a database without any record, the empty state, and the run stops."""
+    st.title(title)
+    st.caption(caption)
+    if cached.latest_date() is None:
+        empty(NO_DATA)
+        st.stop()
 
 
 def _slug(text: str) -> str:
