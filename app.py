@@ -17,13 +17,14 @@ with st.empty():  # the first start's spinner must not shift the elements below 
 startup.refuse_unsafe_start(settings, summary)
 startup.ensure_first_admin(settings)
 
+nav.remember_entry_page()  # before auth.start draws the cookie component, whose answer reruns
 auth.start(settings)
 user = auth.current_user(settings)
 if user is None:
-    # Registering a navigation (one hidden page) first ends Streamlit's legacy pages/ mode for
-    # this process before any widget exists, so the form is not re-mounted on the next rerun.
-    nav.remember_requested_page()
-    nav.anonymous_navigation()
+    # Registering a navigation (hidden stand-in pages) first ends Streamlit's legacy pages/
+    # mode for this process before any widget exists, so the form is not re-mounted on the
+    # next rerun.
+    nav.remember_requested_page(nav.anonymous_navigation())
     note = "Demo mode: the database holds only the built-in demo data." if summary.demo_mode else ""
     auth.login_form(settings, note)
     st.stop()
@@ -34,5 +35,5 @@ navigation = nav.build_navigation(user)
 if navigation is None:
     st.error("No page is available for your role. Ask an admin to check your account.")
     st.stop()
-nav.open_requested_page(user)
+nav.open_requested_page(user, navigation)
 navigation.run()

@@ -13,6 +13,7 @@ from cx.ui.auth import CurrentUser
 
 
 REQUESTED_PAGE_KEY = "cx_requested_page"
+_ENTRY_SEEN_KEY = "cx_entry_page_seen"
 
 
 def build_navigation(user: CurrentUser) -> StreamlitPage | None:
@@ -30,19 +31,43 @@ def build_navigation(user: CurrentUser) -> StreamlitPage | None:
     )
 
 
-def remember_requested_page() -> None:
-    """Before login: keep the page the visitor's link asked for (/tickets?channel=chat), so the
-    login does not drop them on their landing page instead."""
+def remember_entry_page() -> None:
+    """On the session's first run, before anything can rerun it: keep the page its link asked
+    for (/tickets?channel=chat).
+
+    Why here and not where the navigation is built: the login cookie's component answers with a
+    rerun, and a rerun that arrives before st.navigation has run names the entry script, not the
+    linked page, so Streamlit falls back to the landing page. st.context.url still holds the
+    page path on this first run (later runs have it trimmed once the pages are known).
+    """
+    if _ENTRY_SEEN_KEY in st.session_state:
+        return
+    st.session_state[_ENTRY_SEEN_KEY] = True
     path = urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
     if path in access.PAGES_BY_NAME:
         st.session_state[REQUESTED_PAGE_KEY] = path
 
 
-def open_requested_page(user: CurrentUser) -> None:
-    """After login: go to the remembered page once, if the user's roles allow it."""
-    name = st.session_state.pop(REQUESTED_PAGE_KEY, None)
-    if name and name in {p.name for p in access.pages_for(user.roles)}:
-        st.switch_page(access.PAGES_BY_NAME[name].file, query_params=st.query_params.to_dict())
+def remember_requested_page(selected: StreamlitPage) -> None:
+    """Before login: keep the page the visitor's link asked for, so the login does not drop
+    them on their landing page instead."""
+    if selected.url_path in access.PAGES_BY_NAME:
+        st.session_state[REQUESTED_PAGE_KEY] = selected.url_path
+
+
+def open_requested_page(user: CurrentUser, selected: StreamlitPage) -> None:
+    """After login: go to the remembered page if the user's roles allow it.
+
+    The request is forgotten only once that page is the one selected (or it is not allowed):
+    a run interrupted between here and the page keeps it for the next run.
+    """
+    name = st.session_state.get(REQUESTED_PAGE_KEY)
+    if name is None:
+        return
+    if name == selected.url_path or name not in {p.name for p in access.pages_for(user.roles)}:
+        del st.session_state[REQUESTED_PAGE_KEY]
+        return
+    st.switch_page(access.PAGES_BY_NAME[name].file, query_params=st.query_params.to_dict())
 
 
 def _login_screen() -> None:
@@ -57,8 +82,9 @@ def _login_screen_for(name: str) -> Callable[[], None]:
     return screen
 
 
-def anonymous_navigation() -> None:
-    """Register a single hidden page for visitors who are not logged in.
+def anonymous_navigation() -> StreamlitPage:
+    """Register the hidden pages for visitors who are not logged in; returns the one the URL
+    selected.
 
     Calling st.navigation at all ends Streamlit's legacy `pages/` mode for the process, so the
     sidebar does not list every page file on the login screen, and any page URL falls back to
@@ -69,4 +95,4 @@ def anonymous_navigation() -> None:
     login = [st.Page(_login_screen, title="Log in", url_path="login", default=True)]
     login += [st.Page(_login_screen_for(p.name), title=p.title, url_path=p.name)
               for p in access.PAGES]
-    st.navigation(login, position="hidden")
+    return st.navigation(login, position="hidden")

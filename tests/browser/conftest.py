@@ -227,12 +227,15 @@ BROWSER_DIR = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A browser test that timed out waiting for the page gets two more tries: a real Chromium
-    on a busy 2-core machine sometimes misses a rerun; an assertion failure is never retried."""
+    """A browser test that timed out waiting for the page, or whose locator met two copies of a
+    widget mid-rerun, gets two more tries: a real Chromium on a busy 2-core machine sometimes
+    misses a rerun. An assertion failure is never retried. CX_BROWSER_RERUNS=0 turns the retries
+    off, to hunt for flaky steps under load."""
+    reruns = int(os.environ.get("CX_BROWSER_RERUNS", "2"))
     for item in items:
         if BROWSER_DIR in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.flaky(reruns=2, only_rerun=["TimeoutError"]))
+            item.add_marker(pytest.mark.flaky(reruns=reruns, only_rerun=["TimeoutError", "strict mode violation"]))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -245,7 +248,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 @pytest.fixture
 def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(60_000)
     tab = context.new_page()
     yield tab
     report = getattr(request.node, "rep_call", None)

@@ -20,10 +20,24 @@ LOGIN_HEADING = "Log in to CX Lens"
 SLOW = 90_000  # ms: analyses on a shared 2-core machine can take a while on a cold server
 
 
+# True once the script run has finished, no element of an earlier run is still on the page
+# (Streamlit keeps those, marked stale, until the run ends; two copies of a widget then match
+# one locator) and both have held for QUIET_POLLS polls in a row. The quiet window covers the
+# moment between a click and the server's "running" reply, when the page still looks idle.
+QUIET_POLLS = 5
+_SETTLED = """polls => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const idle = app !== null && app.dataset.testScriptState === 'notRunning'
+    && document.querySelector('[data-testid="stElementContainer"][data-stale="true"]') === null;
+  window.__cxQuiet = idle ? (window.__cxQuiet || 0) + 1 : 0;
+  return window.__cxQuiet >= polls;
+}"""
+
+
 def wait_idle(page: Page, timeout: float = SLOW) -> None:
-    """The script run has finished (Streamlit marks the app root with its run state)."""
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
-        timeout=timeout)
+    """The app has settled: its script run finished and the page stayed that way a moment."""
+    page.evaluate("() => { window.__cxQuiet = 0; }")
+    page.wait_for_function(_SETTLED, arg=QUIET_POLLS, polling=100, timeout=timeout)
 
 
 def shot(page: Page, name: str) -> None:
@@ -84,11 +98,13 @@ def choose_channel(page: Page, value: str) -> None:
     box.locator("input").click()
     page.get_by_role("option", name=value, exact=True).click()
     page.keyboard.press("Escape")
+    wait_idle(page)
 
 
 def choose_all_time(page: Page) -> None:
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="All time").click()
+    wait_idle(page)
 
 
 def download_csv(page: Page, button_index: int = 0) -> list[dict[str, str]]:

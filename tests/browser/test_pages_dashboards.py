@@ -40,6 +40,7 @@ def test_filter_kept_across_pages_and_in_copied_url(app: Server, prepared: Prepa
 
     copied = page.url
     other = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other.set_default_timeout(60_000)
     try:
         fresh = other.new_page()
         fresh.goto(app.url())
