@@ -168,7 +168,7 @@ def browser(chromium_path: str) -> Iterator[object]:
     from playwright.sync_api import expect, sync_playwright
 
     # A cold server imports the whole app on its first request: allow for it in every expect().
-    expect.set_options(timeout=30_000)
+    expect.set_options(timeout=60_000)
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield chromium
@@ -192,6 +192,23 @@ def warm_up(server: Server, browser: object) -> None:
         tab.close()
 
 
+def warm_past_login(server: Server, browser: object, login: tuple[str, str]) -> None:
+    """Log in once and let the landing page finish: the process has then imported every page
+    module and opened the database, so a module's first test does not pay for it under its
+    own time limits."""
+    tab = browser.new_page()
+    tab.set_default_timeout(90_000)
+    try:
+        tab.goto(server.url())
+        tab.get_by_label("Username").fill(login[0])
+        tab.get_by_label("Password", exact=True).fill(login[1])
+        tab.get_by_role("button", name="Log in").click()
+        tab.get_by_text("Logged in as").wait_for()
+        tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+    finally:
+        tab.close()
+
+
 @pytest.fixture(scope="module")
 def app(prepared: Prepared, tmp_path_factory: pytest.TempPathFactory,
         browser: object) -> Iterator[Server]:
@@ -200,6 +217,7 @@ def app(prepared: Prepared, tmp_path_factory: pytest.TempPathFactory,
     server = launch(db, users_file, folder)
     try:
         warm_up(server, browser)
+        warm_past_login(server, browser, prepared.logins[Role.MANAGER])
         yield server
     finally:
         stop(server)
@@ -238,11 +256,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.flaky(reruns=reruns, only_rerun=["TimeoutError", "strict mode violation"]))
 
 
+# Every failed try of a browser test, retried or not, so a retry's cause shows in CI's log.
+_FAILED_TRIES: list[str] = []
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+    if report.failed and BROWSER_DIR in Path(str(item.path)).parents:
+        crash = getattr(report.longrepr, "reprcrash", None)
+        message = crash.message if crash is not None else str(report.longrepr)
+        lines = [line.strip() for line in message.splitlines() if line.strip()]
+        _FAILED_TRIES.append(f"{item.nodeid} ({report.when}): {' | '.join(lines[:4])[:400]}")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _FAILED_TRIES:
+        terminalreporter.section("failed browser tries (a timeout or strict-mode error is retried up to twice)")
+        for line in _FAILED_TRIES:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture
