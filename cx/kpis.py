@@ -2,8 +2,8 @@
 
 Why here and not in a page: the comparison picks a test per metric type (adjusted-Wald for NPS,
 Newcombe/score for shares and churn, Welch for means, through cx.analysis.compare) and must be
-unit-tested. Medians (FRT, TTR)
-get no test: the change is shown with both intervals, and `tested` says no test was run.
+unit-tested. Medians (FRT, TTR) get no test: the change is shown with both intervals, and
+`tested` says no test was run.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 import pandas as pd
 
 from cx.domain import DateRange, Filters, Grain
-from cx.analysis.compare import comparison_kind, scale_of, standard_counts
+from cx.analysis.compare import comparison_kind, display_rows, scale_of, standard_counts
 from cx.analysis.compare import compare as compare_groups
-from cx.metrics import Engine, MetricQuery, MetricResult
+from cx.metrics import Engine, MetricQuery
 from cx.metrics.validate import get_metric
 from cx.stats.types import TestResult
 
@@ -61,11 +61,11 @@ def previous_period(dates: DateRange) -> DateRange | None:
     return DateRange(dates.start - dt.timedelta(days=days), dates.start - dt.timedelta(days=1))
 
 
-def _row(result: MetricResult) -> dict[str, Any]:
-    if result.rows.empty:
+def _first(rows: pd.DataFrame) -> dict[str, Any]:
+    if rows.empty:
         return {"value": math.nan, "n": 0, "ci_low": math.nan, "ci_high": math.nan,
                 "reliability": "suppressed"}
-    return result.rows.iloc[0].to_dict()
+    return rows.iloc[0].to_dict()
 
 
 def _num(row: dict[str, Any], key: str) -> int:
@@ -73,18 +73,26 @@ def _num(row: dict[str, Any], key: str) -> int:
     return 0 if value is None or (isinstance(value, float) and math.isnan(value)) else int(value)
 
 
-def compare(engine: Engine, now: MetricQuery, before: MetricQuery) -> TestResult | None:
-    """The two-period test for the metric's type (the same one segments and trends use);
-    None where no test applies (medians, counts) or a period has no data."""
-    metric = get_metric(now.metric)
-    kind = comparison_kind(metric)
-    if kind is None:
+def _period(engine: Engine, query: MetricQuery) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    """The period's shown row and, where a two-period test fits, its counts: one query for
+    both (the rows are finished from the same statistics, as segments and snapshots do)."""
+    metric = get_metric(query.metric)
+    if comparison_kind(metric) is None:
+        return _first(engine.run(query).rows), None
+    stats = engine.sufficient(query)
+    return _first(display_rows(engine, query, metric, stats)), standard_counts(metric, stats)
+
+
+def compare(metric: str, now: pd.DataFrame, before: pd.DataFrame,
+            confidence: float) -> TestResult | None:
+    """The two-period test for the metric's type (the same one segments and trends use) on
+    each period's counts; None where a period has no data."""
+    mdef = get_metric(metric)
+    kind = comparison_kind(mdef)
+    if kind is None or now.empty or before.empty or min(_size(kind, now), _size(kind, before)) < 1:
         return None
-    a, b = (standard_counts(metric, engine.sufficient(q)) for q in (now, before))
-    if a.empty or b.empty or min(_size(kind, a), _size(kind, b)) < 1:
-        return None
-    return compare_groups(kind, a.iloc[0].to_dict(), b.iloc[0].to_dict(),
-                          engine.settings.confidence, scale_of(metric))
+    return compare_groups(kind, now.iloc[0].to_dict(), before.iloc[0].to_dict(), confidence,
+                          scale_of(mdef))
 
 
 def _size(kind: str, counts: pd.DataFrame) -> float:
@@ -102,16 +110,17 @@ def spark_range(dates: DateRange) -> DateRange | None:
 
 
 def tile(engine: Engine, metric: str, filters: Filters) -> Tile:
+    mdef = get_metric(metric)
     now = MetricQuery(metric=metric, filters=filters)
-    result = engine.run(now)
-    row = _row(result)
+    row, counts = _period(engine, now)
     prev_dates = previous_period(filters.dates)
     before_row: dict[str, Any] = {"value": math.nan}
     test = None
     if prev_dates is not None:
-        before = replace(now, filters=replace(filters, dates=prev_dates))
-        before_row = _row(engine.run(before))
-        test = compare(engine, now, before)
+        before_row, before_counts = _period(
+            engine, replace(now, filters=replace(filters, dates=prev_dates)))
+        if counts is not None and before_counts is not None:
+            test = compare(metric, counts, before_counts, engine.settings.confidence)
     spark: tuple[float, ...] = ()
     spark_dates = spark_range(filters.dates)
     if spark_dates is not None:
@@ -120,8 +129,8 @@ def tile(engine: Engine, metric: str, filters: Filters) -> Tile:
         spark = tuple(float(v) for v in weekly.rows["value"]) if not weekly.rows.empty else ()
     value, previous = float(row["value"]), float(before_row["value"])
     return Tile(
-        metric=metric, label=result.metric.label, unit=result.metric.unit.value,
-        higher_is_better=result.metric.higher_is_better, help=result.metric.help,
+        metric=metric, label=mdef.label, unit=mdef.unit.value,
+        higher_is_better=mdef.higher_is_better, help=mdef.help,
         value=value, n=_num(row, "n"), ci_low=float(row["ci_low"]), ci_high=float(row["ci_high"]),
         reliability=str(row["reliability"]), previous=previous, change=value - previous,
         p=math.nan if test is None else float(test.p), tested=test is not None,
