@@ -25,11 +25,3 @@ ROLES = ("executive", "manager", "analyst", "admin")
 
 def allowed_pages(role: str) -> list[str]:
     return [name for name, roles in SPEC_PAGES.items() if role in roles]
-
-
-def expected_landing(role: str, existing: set[str]) -> str:
-    """§5 landing page, or while it is not written yet the first allowed page that exists."""
-    landing = SPEC_LANDING[role]
-    if landing in existing:
-        return landing
-    return next(p for p in allowed_pages(role) if p in existing)

@@ -35,11 +35,19 @@ def build_demo_files(folder: Path) -> DemoFiles:
     return DemoFiles(db, users_file)
 
 
+ROLE_PASSWORD = "not-a-real-password-1"
+
+
+def role_logins() -> dict[Role, tuple[str, str]]:
+    """The (username, password) that `add_role_users` gives each role."""
+    return {role: (f"test-{role.value}", ROLE_PASSWORD) for role in Role}
+
+
 def add_role_users(users_file: Path) -> None:
     rounds, users.BCRYPT_ROUNDS = users.BCRYPT_ROUNDS, 4  # throw-away users: fast hashes
     try:
-        for role in Role:
-            users.add_user(users_file, f"test-{role.value}", role, "not-a-real-password-1")
+        for role, (name, password) in role_logins().items():
+            users.add_user(users_file, name, role, password)
     finally:
         users.BCRYPT_ROUNDS = rounds
 

@@ -26,13 +26,12 @@ from pathlib import Path
 
 import pytest
 
-from cx import users
 from cx.domain import Role
 from cx.storage import Store
+from tests.app.dashboard_fixtures import build_demo_files, role_logins
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("CX_TEST_ARTIFACTS", Path(tempfile.gettempdir()) / "cx-browser"))
-DEMO_SCALE = 0.05
 STARTUP_SECONDS = 90.0
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -129,21 +128,12 @@ def stop(server: Server) -> None:
 
 @pytest.fixture(scope="session")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
-    from cx.demo import build_demo
-
+    """The AppTest suites' demo files (fixed seed and end date, so no number moves with today's
+    date) and one login per role."""
     folder = tmp_path_factory.mktemp("prepared")
-    db, users_file = folder / "cx.duckdb", folder / "credentials.yaml"
-    store = Store(db)
-    build_demo(store, scale=DEMO_SCALE)
-    logins: dict[Role, tuple[str, str]] = {}
-    rounds, users.BCRYPT_ROUNDS = users.BCRYPT_ROUNDS, 4  # fast hashes for throw-away users
-    try:
-        for role in Role:
-            name = f"test-{role.value}"
-            logins[role] = (name, users.add_user(users_file, name, role))
-    finally:
-        users.BCRYPT_ROUNDS = rounds
-    return Prepared(folder, db, users_file, logins, store.table_counts())
+    files = build_demo_files(folder)
+    return Prepared(folder, files.db, files.users_file, role_logins(),
+                    Store(files.db).table_counts())
 
 
 def copy_prepared(prepared: Prepared, folder: Path) -> tuple[Path, Path]:

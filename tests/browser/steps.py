@@ -59,11 +59,15 @@ def log_in(page: Page, prepared: Prepared, role: Role) -> None:
     landing page to finish its run; the form is filled again if a rerun re-mounted it."""
     name, password = prepared.logins[role]
     signed_in = page.get_by_text(f"Role: {role.value}")
+    button = page.get_by_role("button", name="Log in")
     for _ in range(3):
-        page.get_by_role("button", name="Log in").wait_for()
+        # A slow but successful click leaves no form to fill: stop as soon as we are in.
+        signed_in.or_(button).first.wait_for()
+        if signed_in.count():
+            break
         page.get_by_label("Username").fill(name)
         page.get_by_label("Password", exact=True).fill(password)
-        page.get_by_role("button", name="Log in").click()
+        button.click()
         try:
             signed_in.wait_for(timeout=15_000)
             break

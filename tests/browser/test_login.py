@@ -11,12 +11,11 @@ from playwright.sync_api import Page, expect
 
 from cx import access
 from cx.domain import Role
-from tests.browser.conftest import ROOT, Prepared, Server, copy_prepared
+from tests.browser.conftest import Prepared, Server, copy_prepared
 from tests.browser.steps import LOGIN_HEADING, assert_no_data, login, wait_idle
-from tests.policy_table import SPEC_PAGES, expected_landing
+from tests.policy_table import SPEC_LANDING, SPEC_PAGES
 
 pytestmark = pytest.mark.browser
-EXISTING = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
 
 
 def test_every_page_url_without_login_shows_no_data(prepared: Prepared, start_server,
@@ -25,11 +24,11 @@ def test_every_page_url_without_login_shows_no_data(prepared: Prepared, start_se
     # Until app.py has run once, Streamlit serves pages/ files directly (legacy mode): the
     # first request and every page request before the root URL hit a page file with no app.py
     # around it. Each must stop at its guard ("No access"), proving the guard, not app.py, holds.
-    for name in EXISTING:
+    for name in SPEC_PAGES:  # every page file (tests/app/test_roles.py checks they match)
         page.goto(server.url(name))
         assert_no_data(page)
         expect(page.get_by_text("No access")).to_be_visible()
-    # Then the root, pages not written yet, and every page URL again (now app.py routes).
+    # Then the root and every page URL again (now app.py routes).
     for name in ["", *SPEC_PAGES]:
         page.goto(server.url(name))
         assert_no_data(page)
@@ -40,7 +39,7 @@ def test_each_role_lands_refreshes_and_logs_out(role: Role, app: Server, prepare
                                                 page: Page) -> None:
     username, password = prepared.logins[role]
     login(page, app, username, password)
-    landing = access.page(expected_landing(role.value, set(EXISTING)))  # PRODUCT.md §5
+    landing = access.page(SPEC_LANDING[role.value])  # PRODUCT.md §5
     expect(page).to_have_title(landing.title)
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_text(f"Role: {role.value}")).to_be_visible()
@@ -80,8 +79,8 @@ def test_a_link_to_a_forbidden_page_lands_on_the_role_s_own_page(app: Server, pr
     page.get_by_role("textbox", name="Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_title(access.page(expected_landing("executive", set(EXISTING))).title)
-    assert page.get_by_text("Upload and batches").count() == 0
+    expect(page).to_have_title(access.page(SPEC_LANDING["executive"]).title)
+    expect(page.get_by_text("Upload and batches")).to_have_count(0)
 
 
 def test_first_start_on_an_empty_database(start_server, page: Page, tmp_path: Path) -> None:
