@@ -27,12 +27,23 @@ def _week(cur, start: dt.date, satisfied: int, n: int, prefix: str) -> None:
     )
 
 
+def _tickets(cur, start: dt.date, hours: list[float], prefix: str) -> None:
+    """One ticket per value, opened on `start`, first answered after that many hours."""
+    cur.executemany(
+        "INSERT INTO tickets (ticket_id, batch_id, opened_at, first_response_at, "
+        "first_response_hours) VALUES (?, 'b', ?::TIMESTAMP, ?::TIMESTAMP + to_seconds(?), ?)",
+        [[f"{prefix}{i}", start, start, h * 3600, h] for i, h in enumerate(hours)],
+    )
+
+
 @pytest.fixture()
 def engine(tmp_path: Path) -> Engine:
     store = Store(tmp_path / "k.duckdb")
     with store.transaction() as cur:
         _week(cur, dt.date(2026, 2, 2), 168, 206, "a")  # week 6
         _week(cur, dt.date(2026, 2, 9), 140, 200, "b")  # week 7
+        _tickets(cur, dt.date(2026, 2, 2), [1, 2, 3, 4, 5], "ta")  # week 6: median 3 h
+        _tickets(cur, dt.date(2026, 2, 9), [2, 4, 6, 8, 10], "tb")  # week 7: median 6 h
     return Engine(store, load_settings().with_db(store.path))
 
 
@@ -55,6 +66,8 @@ def test_csat_tile_uses_the_score_test_of_the_week_over_week_vector(engine: Engi
 
 def test_median_tiles_are_shown_untested(engine: Engine) -> None:
     t = tile(engine, "frt_median", Filters.of(DateRange(dt.date(2026, 2, 9), dt.date(2026, 2, 15))))
+    # both weeks have data; the medians (numpy's linear quantile of 1..5 and 2..10) change by 3 h
+    assert (t.value, t.previous, t.change, t.n) == (6.0, 3.0, 3.0, 5)
     assert not t.tested and math.isnan(t.p) and not t.significant
 
 
