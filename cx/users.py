@@ -12,6 +12,7 @@ so the app and `python -m cx users ...` can change the file at the same time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import secrets
@@ -40,9 +41,6 @@ MAX_PASSWORD_BYTES = 72  # bcrypt's limit; bcrypt 5 refuses longer input instead
 DEMO_USERNAMES = {role: f"demo-{role.value}" for role in Role}
 _HEADER = "# CX Lens logins: bcrypt hashes only. Never commit this file.\n"
 _thread_lock = threading.Lock()
-# A valid hash to compare against when the username is unknown, so that a wrong username takes
-# as long as a wrong password and response times do not reveal which usernames exist.
-_DUMMY_HASH = bcrypt.hashpw(b"cx-lens-no-such-user", bcrypt.gensalt(4))
 
 
 @dataclass(frozen=True)
@@ -277,6 +275,14 @@ def reset_password(path: Path, username: str, password: str | None = None) -> st
 
 
 # -- logging in ------------------------------------------------------------------------------
+@functools.cache
+def dummy_hash(rounds: int) -> str:
+    """A valid hash at the cost real hashes have, checked when the username is unknown: a wrong
+    username then takes as long as a wrong password (about 0.2 s at cost 12, not 1 ms), so
+    response times do not reveal which usernames exist."""
+    return bcrypt.hashpw(b"cx-lens-no-such-user", bcrypt.gensalt(rounds)).decode("ascii")
+
+
 def authenticate(path: Path, username: str, password: str, policy: LockoutPolicy = LockoutPolicy(),
                  now: dt.datetime | None = None) -> LoginResult:
     """Check a password, counting failures: `policy.max_attempts` wrong passwords in a row lock
@@ -287,7 +293,7 @@ def authenticate(path: Path, username: str, password: str, policy: LockoutPolicy
         users = load_users(path)
         user = users.get(username)
         if user is None:
-            password_matches(password, _DUMMY_HASH.decode("ascii"))
+            password_matches(password, dummy_hash(BCRYPT_ROUNDS))
             return LoginResult("invalid")
         if user.is_locked(now):
             return LoginResult("locked", locked_until=user.locked_until)
@@ -314,6 +320,8 @@ def ensure_first_admin(path: Path) -> str | None:
     Returns the password (for the caller to print once to the server console) or None when the
     file already exists. Never a known password: the app is not open to the world on first start.
     """
+    if Path(path).exists():  # every run asks: answer without waiting behind a login's lock
+        return None
     with _locked(path):
         if Path(path).exists():
             return None
