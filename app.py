@@ -13,8 +13,8 @@ from cx.ui import navigation as nav
 st.set_page_config(page_icon=":material/insights:", layout="wide")
 settings = context.settings()
 with st.empty():  # the first start's spinner must not shift the elements below it
-    summary = startup.prepare_data(settings)
-startup.refuse_unsafe_start(settings, summary)
+    in_demo_mode = startup.prepare_data(settings)
+startup.refuse_unsafe_start(settings, in_demo_mode)
 startup.ensure_first_admin(settings)
 
 nav.remember_entry_page()  # before auth.start draws the cookie component, whose answer reruns
@@ -25,7 +25,7 @@ if user is None:
     # mode for this process before any widget exists, so the form is not re-mounted on the
     # next rerun.
     nav.remember_requested_page(nav.anonymous_navigation())
-    note = "Demo mode: the database holds only the built-in demo data." if summary.demo_mode else ""
+    note = "Demo mode: the database holds only the built-in demo data." if in_demo_mode else ""
     auth.login_form(settings, note)
     st.stop()
 

@@ -1,52 +1,35 @@
-"""What is in the database, in a few numbers: record counts, the dates they span, demo or not.
+"""Two facts about what the database holds: whether it is demo data only, and its latest date.
 
-Used by the first Overview page and by the start-up check (demo mode decides whether the public
-demo cookie key is acceptable), so it lives in the core, not in a page.
+Used by the start-up check (demo mode decides whether the public demo cookie key is acceptable)
+and by the date presets, so it lives in the core, not in a page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from cx.storage import Store, run
+from cx.demo.build import SOURCE as DEMO_SOURCE
+from cx.storage import Store
 from cx.storage.schema import TIME_FIELD
 
 
-@dataclass(frozen=True)
-class DataSummary:
-    responses: int
-    tickets: int
-    customers: int
-    batches: int  # active batches
-    first_date: dt.date | None  # earliest record time over the three tables
-    last_date: dt.date | None
-    uploaded_batches: int  # active batches that are not the built-in demo
+def demo_mode(store: Store) -> bool:
+    """True while no active batch came from anywhere but the built-in demo (or there is none).
 
-    @property
-    def demo_mode(self) -> bool:
-        """Demo mode: the database holds only demo batches (or nothing), no uploads."""
-        return self.uploaded_batches == 0
+    Asked on every run of the app, so one small query on `batches`, nothing on the record tables.
+    """
+    uploaded = store.scalar("SELECT count(*) FROM batches WHERE status = ? AND source <> ?",
+                            ["active", DEMO_SOURCE])
+    return int(uploaded) == 0
 
 
-def _span_sql() -> str:
+def _latest_sql() -> str:
     # Table and column names come from the fixed schema, never from user input.
-    parts = [f"SELECT min({col}) AS lo, max({col}) AS hi FROM {table}"
-             for table, col in TIME_FIELD.items()]
-    return "SELECT min(lo), max(hi) FROM (" + " UNION ALL ".join(parts) + ")"
+    parts = [f"SELECT max({col}) AS hi FROM {table}" for table, col in TIME_FIELD.items()]
+    return "SELECT max(hi) FROM (" + " UNION ALL ".join(parts) + ")"
 
 
-def data_summary(store: Store) -> DataSummary:
-    counts = store.table_counts()
-    with store.cursor() as cur:
-        lo, hi = run(cur, _span_sql()).fetchone()
-        active, uploaded = run(
-            cur,
-            "SELECT count(*), count(*) FILTER (WHERE source <> ?) FROM batches WHERE status = ?",
-            ["demo", "active"],
-        ).fetchone()
-    return DataSummary(
-        responses=counts["responses"], tickets=counts["tickets"], customers=counts["customers"],
-        batches=int(active), first_date=lo.date() if lo else None,
-        last_date=hi.date() if hi else None, uploaded_batches=int(uploaded),
-    )
+def last_date(store: Store) -> dt.date | None:
+    """The latest record time over the three tables (the anchor of the date presets)."""
+    hi = store.scalar(_latest_sql())
+    return hi.date() if hi else None

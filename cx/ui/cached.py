@@ -30,7 +30,7 @@ from cx.domain import Filters
 from cx.metrics import Engine, MetricQuery, MetricResult
 from cx.records import RecordPage, RecordQuery
 from cx.storage import FieldInfo
-from cx.summary import data_summary
+from cx.summary import last_date
 from cx.ui import context
 
 TTL = dt.timedelta(minutes=10)
@@ -118,7 +118,7 @@ def filter_options(settings: Settings) -> dict[str, list[str]]:
 @cached
 def latest_date(settings: Settings) -> dt.date | None:
     """The latest record date over all tables (the anchor of the date presets)."""
-    return data_summary(context.store()).last_date
+    return last_date(context.store())
 
 
 @cached

@@ -10,7 +10,7 @@ from cx import access, users
 from cx.config import Settings
 from cx.demo import ensure_demo
 from cx.storage import Store
-from cx.summary import DataSummary, data_summary
+from cx.summary import demo_mode
 
 
 @st.cache_resource(show_spinner="Preparing the demo data (first start only)…")
@@ -19,9 +19,10 @@ def _bootstrap(db_path: str) -> bool:
     return ensure_demo(Store(db_path))
 
 
-def prepare_data(settings: Settings) -> DataSummary:
+def prepare_data(settings: Settings) -> bool:
+    """Demo data on a fresh database (once per process); returns whether this is demo mode."""
     _bootstrap(str(settings.db_path))
-    return data_summary(Store(settings.db_path))
+    return demo_mode(Store(settings.db_path))
 
 
 def ensure_first_admin(settings: Settings) -> None:
@@ -40,10 +41,10 @@ def ensure_first_admin(settings: Settings) -> None:
     )
 
 
-def refuse_unsafe_start(settings: Settings, summary: DataSummary) -> None:
+def refuse_unsafe_start(settings: Settings, in_demo_mode: bool) -> None:
     """Outside demo mode, stop with instructions when the cookie key is missing or public."""
     problem = access.cookie_key_problem(
-        settings.cookie_key, settings.cookie_key_is_default, summary.demo_mode
+        settings.cookie_key, settings.cookie_key_is_default, in_demo_mode
     )
     if problem:
         print(f"CX Lens refused to start: {problem}", file=sys.stderr, flush=True)

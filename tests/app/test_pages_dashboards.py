@@ -13,7 +13,7 @@ from cx.charts.format import format_ci, format_value
 from cx.domain import Role
 from cx.filter_state import DEFAULT_PRESET, resolve_preset
 from cx.storage import Store
-from cx.summary import data_summary
+from cx.summary import last_date
 from tests.app.dashboard_fixtures import (
     DemoFiles,
     add_role_users,
@@ -47,7 +47,7 @@ def on_demo(demo: DemoFiles, monkeypatch: pytest.MonkeyPatch) -> DemoFiles:
 
 def default_dates(db: Path) -> tuple[str, str]:
     """The dates the default preset means on this data (presets anchor on the latest data)."""
-    last = data_summary(Store(db)).last_date
+    last = last_date(Store(db))
     anchor = min(last, dt.date.today()) if last else dt.date.today()
     dates = resolve_preset(DEFAULT_PRESET, anchor)
     return dates.start.isoformat(), dates.end.isoformat()
