@@ -64,14 +64,10 @@ def open_requested_page(user: CurrentUser, selected: StreamlitPage) -> None:
     name = st.session_state.get(REQUESTED_PAGE_KEY)
     if name is None:
         return
-    if name == selected.url_path or name not in {p.name for p in access.pages_for(user.roles)}:
+    if name == selected.url_path or not access.can_view(user.roles, name):
         del st.session_state[REQUESTED_PAGE_KEY]
         return
     st.switch_page(access.PAGES_BY_NAME[name].file, query_params=st.query_params.to_dict())
-
-
-def _login_screen() -> None:
-    """The login form is drawn by app.py before navigation; this page adds nothing."""
 
 
 def _login_screen_for(name: str) -> Callable[[], None]:
@@ -92,7 +88,7 @@ def anonymous_navigation() -> StreamlitPage:
     """
     # Every page's URL is known here too (all drawing the login form), so a link to a page
     # keeps its path and query instead of meeting "Page not found" before the login.
-    login = [st.Page(_login_screen, title="Log in", url_path="login", default=True)]
+    login = [st.Page(_login_screen_for("login"), title="Log in", url_path="login", default=True)]
     login += [st.Page(_login_screen_for(p.name), title=p.title, url_path=p.name)
               for p in access.PAGES]
     return st.navigation(login, position="hidden")
