@@ -133,18 +133,3 @@ def require_action(roles: Iterable[str | Role] | str | None, action: str) -> Non
         need = ", ".join(sorted(r.value for r in ACTIONS[action]))
         raise AccessDenied(f"{action!r} needs one of these roles: {need}")
 
-
-def cookie_key_problem(cookie_key: str, is_default: bool, demo_mode: bool) -> str | None:
-    """Why the app must refuse to start (None when it may start).
-
-    Outside demo mode a missing or default key would let anyone who reads this repository sign a
-    login cookie for any user, so we refuse and say how to set one.
-    """
-    if demo_mode or (cookie_key and not is_default):
-        return None
-    return (
-        "CX Lens holds uploaded data, so the login cookie needs a secret signing key, and none is "
-        "set (or it is the public demo key). Set one and restart: export CX_COOKIE_KEY=\"$(python "
-        "-c 'import secrets; print(secrets.token_urlsafe(32))')\", or put CX_COOKIE_KEY = \"...\" "
-        "in .streamlit/secrets.toml."
-    )

@@ -7,6 +7,7 @@ several isolated instances just by changing the environment.
 from __future__ import annotations
 
 import os
+import threading
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,9 +15,6 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
-
-# A cookie key that is fine for the throw-away demo and refused anywhere else.
-DEMO_COOKIE_KEY = "cx-lens-demo-only-cookie-key"
 
 
 @dataclass(frozen=True)
@@ -35,28 +33,48 @@ class Thresholds:
 class Settings:
     db_path: Path
     users_path: Path
-    cookie_key: str
+    cookie_key: str  # as configured; "" when none is (then a generated, stored key is used)
     tz: str
     smtp_url: str
     smtp_password: str
     confidence: float = 0.95
     thresholds: Thresholds = Thresholds()
-    login_max_attempts: int = 10  # wrong passwords in a row that lock an account
-    login_lock_minutes: float = 15.0  # how long the lock lasts
+    cookie_key_path: Path | None = None  # the generated key's file; None: beside users_path
+    login_free_attempts: int = 5  # wrong passwords per (name, client) before any delay
+    login_max_delay_seconds: float = 900.0  # the delay doubles per failure up to this
 
     @property
-    def cookie_key_is_default(self) -> bool:
-        return self.cookie_key in ("", DEMO_COOKIE_KEY)
+    def key_file(self) -> Path:
+        return self.cookie_key_path or self.users_path.with_name("cookie.key")
 
     def with_db(self, path: str | Path) -> "Settings":
         return replace(self, db_path=Path(path))
 
 
+_secrets_memo: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+_secrets_lock = threading.Lock()
+
+
 def _read_secrets(path: Path) -> dict[str, Any]:
-    if not path.is_file():
+    """The secrets file, parsed again only when it changed (inode, size or mtime).
+
+    Why: every page asks for the settings many times per run (34 calls were counted); parsing
+    the TOML each time was pure waste, while a stat per call still notices an edit at once.
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
         return {}
+    signature = (st.st_ino, st.st_size, st.st_mtime_ns)
+    with _secrets_lock:
+        memo = _secrets_memo.get(path)
+        if memo is not None and memo[0] == signature:
+            return memo[1]
     with path.open("rb") as fh:
-        return tomllib.load(fh)
+        data = tomllib.load(fh)
+    with _secrets_lock:
+        _secrets_memo[path] = (signature, data)
+    return data
 
 
 def _pick(name: str, secrets: dict[str, Any], default: str) -> str:
@@ -74,16 +92,19 @@ def _resolve(path: str) -> Path:
 def load_settings(secrets_file: Path = SECRETS_FILE) -> Settings:
     """Read settings now (not at import), so tests can change the environment per test."""
     secrets = _read_secrets(secrets_file)
+    key_file = _pick("CX_COOKIE_KEY_FILE", secrets, "")
     return Settings(
         db_path=_resolve(_pick("CX_DB", secrets, str(PROJECT_ROOT / "data" / "cx.duckdb"))),
         users_path=_resolve(
             _pick("CX_USERS", secrets, str(PROJECT_ROOT / "data" / "credentials.yaml"))
         ),
-        cookie_key=_pick("CX_COOKIE_KEY", secrets, DEMO_COOKIE_KEY),
+        # Not _pick: a key of only spaces must reach the key check and be refused there.
+        cookie_key=str(os.environ.get("CX_COOKIE_KEY", secrets.get("CX_COOKIE_KEY", ""))),
+        cookie_key_path=_resolve(key_file) if key_file else None,
         tz=_pick("CX_TZ", secrets, "UTC"),
         smtp_url=_pick("CX_SMTP_URL", secrets, ""),
         smtp_password=_pick("CX_SMTP_PASSWORD", secrets, ""),
         confidence=float(_pick("CX_CONFIDENCE", secrets, "0.95")),
-        login_max_attempts=int(_pick("CX_LOGIN_MAX_ATTEMPTS", secrets, "10")),
-        login_lock_minutes=float(_pick("CX_LOGIN_LOCK_MINUTES", secrets, "15")),
+        login_free_attempts=int(_pick("CX_LOGIN_FREE_ATTEMPTS", secrets, "5")),
+        login_max_delay_seconds=float(_pick("CX_LOGIN_MAX_DELAY_SECONDS", secrets, "900")),
     )

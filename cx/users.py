@@ -1,18 +1,19 @@
-"""Logins: the credentials file (bcrypt hashes only), roles, and the failed-login lockout.
+"""Logins: the credentials file (bcrypt hashes only), roles, session versions and sessions.
 
-The file is YAML in streamlit-authenticator's layout (`credentials: usernames: NAME: {...}`), so
-the authenticator can be fed from it, plus two fields of our own per user: `failed_login_attempts`
-and `locked_until`. We count failures ourselves because streamlit-authenticator 0.4.2 only
-counts them in memory when given a dict (its object is rebuilt on every run, so the count never
-grows) and, given a path, locks an account forever with no time limit and also expects the cookie
-key in the same file. Every change is a read-modify-write under a lock and an atomic replace,
-so the app and `python -m cx users ...` can change the file at the same time.
+The file is YAML in the layout streamlit-authenticator introduced (`credentials: usernames:
+NAME: {...}`), plus fields of our own per user: `session_version`, bumped whenever that user's
+existing logins must end (logout, password reset, role change), and `sessions`, the digests of
+the login cookies currently issued (see cx.sessions). Wrong passwords are slowed down per name and
+client by cx.login_throttle, never by a lock stored here: a stored lock was a lever anyone could
+pull on someone else's account. Every change is a read-modify-write under a lock and an atomic
+replace, so the app and `python -m cx users ...` can change the file at the same time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import os
 import re
 import secrets
@@ -22,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import bcrypt
 import yaml
@@ -34,6 +35,7 @@ try:  # POSIX only; elsewhere the in-process lock still protects the app's own t
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
+log = logging.getLogger(__name__)
 BCRYPT_ROUNDS = 12  # tests lower this to keep hashing fast; stored hashes carry their own cost
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
 MIN_PASSWORD_LENGTH = 8
@@ -49,28 +51,15 @@ class User:
     role: Role
     password_hash: str
     name: str = ""
-    failed_login_attempts: int = 0
-    locked_until: dt.datetime | None = None  # UTC, aware
-
-    def is_locked(self, now: dt.datetime) -> bool:
-        return self.locked_until is not None and now < self.locked_until
-
-
-@dataclass(frozen=True)
-class LockoutPolicy:
-    max_attempts: int = 10
-    lock_minutes: float = 15.0
-
-    def __post_init__(self) -> None:
-        if self.max_attempts < 1 or self.lock_minutes <= 0:
-            raise ValueError("lockout needs max_attempts >= 1 and lock_minutes > 0")
+    session_version: int = 0  # a login made under an older version is over
+    sessions: tuple[tuple[str, dt.datetime], ...] = ()  # (cookie digest, expires UTC)
 
 
 @dataclass(frozen=True)
 class LoginResult:
-    status: Literal["ok", "invalid", "locked"]
+    status: str  # "ok" or "invalid" (cx.login_throttle adds "wait")
     user: User | None = None
-    locked_until: dt.datetime | None = None
+    retry_after: float = 0.0  # seconds, with status "wait"
 
 
 class UserError(ValueError):
@@ -129,38 +118,76 @@ def password_matches(password: str, password_hash: str) -> bool:
 
 
 # -- the file --------------------------------------------------------------------------------
-def _parse_time(value: Any) -> dt.datetime | None:
-    if value in (None, ""):
-        return None
+@dataclass
+class _Parsed:
+    users: dict[str, User]
+    skipped: dict[str, Any]  # entries we could not read, written back untouched
+
+
+def _parse_time(value: Any) -> dt.datetime:
     t = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
-def _user_from(username: str, entry: dict[str, Any], path: Path) -> User:
+def _user_from(username: str, entry: dict[str, Any]) -> User:
     roles = entry.get("roles") or []
     if not roles:
-        raise UserError(f"{path}: user {username!r} has no role")
+        raise UserError(f"user {username!r} has no role")
+    sessions = entry.get("sessions") or {}
     return User(
         username=username,
         role=check_role(roles[0]),
         password_hash=str(entry.get("password", "")),
         name=str(entry.get("name") or username),
-        failed_login_attempts=int(entry.get("failed_login_attempts") or 0),
-        locked_until=_parse_time(entry.get("locked_until")),
+        session_version=int(entry.get("session_version") or 0),
+        sessions=tuple((str(d), _parse_time(t)) for d, t in dict(sessions).items()),
     )
 
 
-def load_users(path: Path) -> dict[str, User]:
-    """All users in the file; an absent file means no users (first run)."""
-    path = Path(path)
-    if not path.is_file():
-        return {}
+def _parse(path: Path, text: str) -> _Parsed:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise UserError(f"{path}: not valid YAML ({exc})") from exc
     entries = ((data.get("credentials") or {}).get("usernames")) or {}
-    return {str(u).lower(): _user_from(str(u).lower(), e or {}, path) for u, e in entries.items()}
+    parsed = _Parsed({}, {})
+    for raw_name, entry in entries.items():
+        name = str(raw_name).lower()
+        try:
+            parsed.users[name] = _user_from(name, entry or {})
+        except (UserError, ValueError, TypeError, AttributeError) as exc:
+            # One mistyped entry must cost that user their login, not everybody theirs.
+            log.warning("%s: user %r skipped (cannot log in until fixed): %s", path, name, exc)
+            parsed.skipped[name] = entry
+    return parsed
+
+
+_memo: dict[Path, tuple[tuple[int, int, int], _Parsed]] = {}
+
+
+def _read(path: Path) -> _Parsed:
+    """The parsed file, parsed again only when it changed (inode, size or mtime).
+
+    Why: every run asks who is logged in and the pages ask again; parsing the YAML up to four
+    times per run was waste. Every save replaces the file (new inode), so a change is never
+    missed, whoever made it.
+    """
+    path = Path(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return _Parsed({}, {})
+    signature = (st.st_ino, st.st_size, st.st_mtime_ns)
+    memo = _memo.get(path)
+    if memo is None or memo[0] != signature:
+        memo = (signature, _parse(path, path.read_text(encoding="utf-8")))
+        _memo[path] = memo
+    return _Parsed(dict(memo[1].users), dict(memo[1].skipped))
+
+
+def load_users(path: Path) -> dict[str, User]:
+    """All readable users in the file; an absent file means no users (first run)."""
+    return _read(path).users
 
 
 def _entry(user: User) -> dict[str, Any]:
@@ -169,18 +196,20 @@ def _entry(user: User) -> dict[str, Any]:
         "email": "",
         "password": user.password_hash,
         "roles": [user.role.value],
-        "failed_login_attempts": user.failed_login_attempts,
-        "locked_until": user.locked_until.isoformat() if user.locked_until else None,
+        "session_version": user.session_version,
+        "sessions": {digest: expires.isoformat() for digest, expires in user.sessions},
     }
 
 
-def save_users(path: Path, users: dict[str, User]) -> None:
+def save_users(path: Path, users: dict[str, User], skipped: dict[str, Any] | None = None) -> None:
     """Write atomically (temp file + rename), readable by the owner only."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = {"credentials": {"usernames": {u: _entry(users[u]) for u in sorted(users)}}}
+    entries = {u: _entry(users[u]) for u in users}
+    entries.update({u: e for u, e in (skipped or {}).items() if u not in users})
+    body = {"credentials": {"usernames": {u: entries[u] for u in sorted(entries)}}}
     text = _HEADER + yaml.safe_dump(body, sort_keys=False)
-    fd, tmp = tempfile.mkstemp(prefix=".users-", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".users-", suffix=".tmp", dir=path.parent)  # mode 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -210,11 +239,17 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 @contextmanager
-def _editing(path: Path) -> Iterator[dict[str, User]]:
+def editing(path: Path) -> Iterator[dict[str, User]]:
+    """Read, let the caller change the dict, write back (skipped entries stay as they were)."""
     with _locked(path):
-        users = load_users(path)
-        yield users
-        save_users(path, users)
+        parsed = _read(path)
+        yield parsed.users
+        save_users(path, parsed.users, parsed.skipped)
+
+
+def ended_sessions(user: User) -> User:
+    """The same user with every existing login over (new version, no cookie digests)."""
+    return replace(user, session_version=user.session_version + 1, sessions=())
 
 
 def _get(users: dict[str, User], username: str) -> User:
@@ -238,7 +273,7 @@ def add_user(path: Path, username: str, role: str | Role, password: str | None =
     role = check_role(role)
     password = password if password is not None else generate_password()
     password_hash = hash_password(password)
-    with _editing(path) as users:
+    with editing(path) as users:
         if username in users:
             raise UserError(f"user {username!r} already exists")
         users[username] = User(username, role, password_hash, name or username)
@@ -246,7 +281,7 @@ def add_user(path: Path, username: str, role: str | Role, password: str | None =
 
 
 def remove_user(path: Path, username: str) -> None:
-    with _editing(path) as users:
+    with editing(path) as users:
         user = _get(users, username)
         if user.role is Role.ADMIN and _admins_after(users, username, None) == 0:
             raise UserError(f"cannot remove {username!r}: it is the last admin")
@@ -255,22 +290,22 @@ def remove_user(path: Path, username: str) -> None:
 
 def set_role(path: Path, username: str, role: str | Role) -> None:
     role = check_role(role)
-    with _editing(path) as users:
+    with editing(path) as users:
         user = _get(users, username)
         if user.role is Role.ADMIN and _admins_after(users, username, role) == 0:
             raise UserError(f"cannot make {username!r} a {role.value}: it is the last admin")
-        users[username] = replace(user, role=role)
+        if role is not user.role:
+            users[username] = ended_sessions(replace(user, role=role))
 
 
 def reset_password(path: Path, username: str, password: str | None = None) -> str:
-    """New password (random unless given); also lifts a lock. Returns it, to show once."""
+    """New password (random unless given); ends every login of that user. Returns it, to show
+    once."""
     password = password if password is not None else generate_password()
     password_hash = hash_password(password)
-    with _editing(path) as users:
-        user = _get(users, username)
-        users[username] = replace(
-            user, password_hash=password_hash, failed_login_attempts=0, locked_until=None
-        )
+    with editing(path) as users:
+        users[username] = ended_sessions(replace(_get(users, username),
+                                                 password_hash=password_hash))
     return password
 
 
@@ -283,35 +318,16 @@ def dummy_hash(rounds: int) -> str:
     return bcrypt.hashpw(b"cx-lens-no-such-user", bcrypt.gensalt(rounds)).decode("ascii")
 
 
-def authenticate(path: Path, username: str, password: str, policy: LockoutPolicy = LockoutPolicy(),
-                 now: dt.datetime | None = None) -> LoginResult:
-    """Check a password, counting failures: `policy.max_attempts` wrong passwords in a row lock
-    the account for `policy.lock_minutes`, during which even the right password is refused."""
-    now = now or utcnow()
-    username = (username or "").strip().lower()
-    with _locked(path):
-        users = load_users(path)
-        user = users.get(username)
-        if user is None:
-            password_matches(password, dummy_hash(BCRYPT_ROUNDS))
-            return LoginResult("invalid")
-        if user.is_locked(now):
-            return LoginResult("locked", locked_until=user.locked_until)
-        if password_matches(password, user.password_hash):
-            if user.failed_login_attempts or user.locked_until:
-                user = replace(user, failed_login_attempts=0, locked_until=None)
-                users[username] = user
-                save_users(path, users)
-            return LoginResult("ok", user=user)
-        failed = user.failed_login_attempts + 1
-        if failed >= policy.max_attempts:
-            until = now + dt.timedelta(minutes=policy.lock_minutes)
-            users[username] = replace(user, failed_login_attempts=0, locked_until=until)
-            save_users(path, users)
-            return LoginResult("locked", locked_until=until)
-        users[username] = replace(user, failed_login_attempts=failed, locked_until=None)
-        save_users(path, users)
+def authenticate(path: Path, username: str, password: str) -> LoginResult:
+    """Check a password. Nothing is written: failures are counted per name and client by
+    cx.login_throttle, so a wrong password costs the file no write and locks nobody out."""
+    user = load_users(path).get((username or "").strip().lower())
+    if user is None:
+        password_matches(password, dummy_hash(BCRYPT_ROUNDS))
         return LoginResult("invalid")
+    if password_matches(password, user.password_hash):
+        return LoginResult("ok", user=user)
+    return LoginResult("invalid")
 
 
 def ensure_first_admin(path: Path) -> str | None:
@@ -339,7 +355,9 @@ def create_demo_users(users_path: Path) -> dict[str, tuple[str, str]]:
         password = generate_password()
         created[username] = (role.value, password)
         hashes[username] = hash_password(password)
-    with _editing(users_path) as users:
+    with editing(users_path) as users:
         for role, username in DEMO_USERNAMES.items():
-            users[username] = User(username, role, hashes[username], username)
+            old = users.get(username)
+            version = old.session_version + 1 if old else 0  # a new password ends old logins
+            users[username] = User(username, role, hashes[username], username, version)
     return created

@@ -37,7 +37,7 @@ with reset, st.form("cx_user_reset", clear_on_submit=True):
     reset_password = optional_password("New password", "cx_reset_pw")
     if st.form_submit_button("Reset password") and who_reset:
         apply_change(lambda: users.reset_password(path, who_reset, reset_password),
-                     f"New password set for {who_reset}; any lock is lifted.",
+                     f"New password set for {who_reset}; their existing logins have ended.",
                      reset_password is None)
 
 with remove, st.form("cx_user_remove"):

@@ -70,10 +70,3 @@ def test_unknown_names_are_programming_errors() -> None:
         access.page("admin")
     assert access.as_roles(Role.ADMIN) == frozenset({Role.ADMIN})
 
-
-def test_cookie_key_rule() -> None:
-    assert access.cookie_key_problem("", True, demo_mode=True) is None
-    assert access.cookie_key_problem("a-real-key", False, demo_mode=False) is None
-    for key, is_default in [("cx-lens-demo-only-cookie-key", True), ("", True)]:
-        problem = access.cookie_key_problem(key, is_default, demo_mode=False)
-        assert problem is not None and "CX_COOKIE_KEY" in problem

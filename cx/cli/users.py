@@ -69,19 +69,12 @@ def _add(args: argparse.Namespace, settings: Settings) -> CommandResult:
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> CommandResult:
-    now = users.utcnow()
     try:
         found = users.load_users(Path(settings.users_path))
     except users.UserError as exc:
         raise CommandRefused(str(exc)) from exc
-    rows = [
-        {"username": u.username, "role": u.role.value,
-         "locked_until": u.locked_until if u.is_locked(now) else None}
-        for u in found.values()
-    ]
-    lines = [f"{r['username']:<24} {r['role']:<10}"
-             + (f" locked until {r['locked_until']:%Y-%m-%d %H:%M} UTC" if r["locked_until"] else "")
-             for r in rows]
+    rows = [{"username": u.username, "role": u.role.value} for u in found.values()]
+    lines = [f"{r['username']:<24} {r['role']}" for r in rows]
     text = "\n".join(lines) if lines else f"no users in {settings.users_path}"
     return CommandResult(data={"users": rows}, text=text)
 

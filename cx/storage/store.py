@@ -10,6 +10,7 @@ process holds the lock, we wait for it (bounded), instead of failing.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -64,6 +65,9 @@ class Store:
     # -- connections -------------------------------------------------------------------------
     def _open(self) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Owner-only files (0600): DuckDB recreates its .wal after every checkpoint, so only the
+        # process umask reaches it; no group or world bit is ever wanted for this process's files.
+        os.umask(os.umask(0o077) | 0o077)
         deadline = time.monotonic() + self.lock_timeout
         delay = 0.05
         while True:

@@ -1,74 +1,50 @@
-"""Login, logout and "who is this": streamlit-authenticator for the cookie, cx.users for passwords.
+"""Login, logout and "who is this": our form, our opaque session cookie, cx.users for passwords.
 
-Why not the authenticator's own login form: its failed-login limit (0.4.2) either lives in an
-object we must rebuild on every run (so it never counts) or, with a file path, locks forever and
-wants the cookie key inside the credentials file. So our form checks the password with
-`cx.users.authenticate` (counter + timed lock stored with the user), then sets the authenticator's
-session keys and its signed cookie; the authenticator restores the session from that cookie after
-a page refresh and deletes it on logout.
+The password is checked by `cx.login_throttle.attempt` (bcrypt through cx.users, slowed per name
+and client); the cookie that keeps a login across page refreshes is an opaque, signed, revocable
+token from `cx.sessions`, written and deleted in the browser by extra-streamlit-components'
+cookie component. Every run checks the logged-in user against the credentials file: a removed
+user, a role change, a password reset or a logout elsewhere (all bump the user's session version)
+ends this session on its next run.
+
+What the cookie cannot be: HttpOnly. Streamlit 1.67 runs the script over its WebSocket, which
+cannot set a cookie; only a JavaScript component can, and JavaScript cannot set HttpOnly. Hence
+the token names nobody, is useless without its stored digest, and dies on logout (SECURITY.md).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import secrets
-from dataclasses import dataclass
-from typing import Any
+import math
 
+import extra_streamlit_components as stx
 import streamlit as st
-import streamlit_authenticator as stauth
-from streamlit_authenticator.utilities import LoginError
 
-from cx import users
+from cx import login_throttle, sessions, users
 from cx.config import Settings
-from cx.domain import Role
+from cx.cookie_key import signing_key
+from cx.ui.auth_session import CurrentUser, end_session, start_session, session_version
 
-COOKIE_EXPIRY_DAYS = 7.0
 _LOGOUT_REQUEST = "cx_logout_requested"
-_COOKIE_PENDING = "cx_cookie_pending"
-# The keys streamlit-authenticator keeps in session state; we set the same ones on login.
-_AUTH_KEYS = ("authentication_status", "username", "name", "roles", "email")
-
-
-@dataclass(frozen=True)
-class CurrentUser:
-    username: str
-    role: Role
-
-    @property
-    def roles(self) -> frozenset[Role]:
-        return frozenset({self.role})
+_COOKIE_PENDING = "cx_cookie_pending"  # the cookie value still to be written by the browser
 
 
 def current_user(settings: Settings) -> CurrentUser | None:
     """The logged-in user as the credentials file knows them *now*.
 
-    The role is read from the file on every run, not trusted from the session: a role change or
-    removal on the Users page takes effect on that user's next click.
+    The role is read from the file on every run, not trusted from the session, and the session's
+    version must still be the user's: removal, a role change, a password reset or a logout in
+    another browser end this session on its next run.
     """
     if not st.session_state.get("authentication_status"):
         return None
-    username = st.session_state.get("username")
-    found = users.load_users(settings.users_path).get(str(username or ""))
-    if found is None:
+    found = users.load_users(settings.users_path).get(str(st.session_state.get("username") or ""))
+    if found is None or session_version() != found.session_version:
+        end_session()
         return None
     st.session_state["roles"] = [found.role.value]
     return CurrentUser(found.username, found.role)
-
-
-@st.cache_resource(show_spinner=False)
-def _process_cookie_key() -> str:
-    """A random key for this server process, shared by its sessions (nothing user-specific)."""
-    return secrets.token_urlsafe(32)
-
-
-def cookie_key(settings: Settings) -> str:
-    """The configured key; in demo mode without one, a random key per server process.
-
-    Why not the public demo key: anyone who has read this repository could sign a cookie for
-    `admin` with it. A per-process key costs only that logins end when the server restarts.
-    """
-    return _process_cookie_key() if settings.cookie_key_is_default else settings.cookie_key
 
 
 def _cookie_name(settings: Settings) -> str:
@@ -78,32 +54,8 @@ def _cookie_name(settings: Settings) -> str:
     return f"cx_lens_auth_{tag}"
 
 
-def _credentials(found: dict[str, users.User]) -> dict[str, Any]:
-    """The dict streamlit-authenticator expects (hashes only; it never sees the lock fields)."""
-    return {"usernames": {u.username: {"name": u.name, "email": "", "password": u.password_hash,
-                                       "roles": [u.role.value]} for u in found.values()}}
-
-
-def build_authenticator(settings: Settings, key: str) -> stauth.Authenticate:
-    """Built on every run (it renders its cookie component); never cache it."""
-    credentials = _credentials(users.load_users(settings.users_path))
-    return stauth.Authenticate(
-        credentials, cookie_name=_cookie_name(settings), cookie_key=key,
-        cookie_expiry_days=COOKIE_EXPIRY_DAYS, auto_hash=False,
-        login_sleep_time=0,  # its pre-login pause served an older cookie reader; not needed
-    )
-
-
-def start(settings: Settings) -> None:
-    """Every run: finish a logout or a login, or restore the session from the login cookie.
-
-    The authenticator is built only when it has work to do (someone is logged in, or the browser
-    sent our cookie). Why not always: its constructor draws a cookie component whose first
-    answer reruns the app, and on the bare login form that rerun can swallow what the visitor
-    just typed.
-    """
-    if st.session_state.get("authentication_status") or _cookie_name(settings) in _cookies():
-        restore_or_logout(build_authenticator(settings, cookie_key(settings)))
+def _key(settings: Settings) -> str:
+    return signing_key(settings.cookie_key, settings.key_file)
 
 
 def _cookies() -> dict[str, str]:
@@ -113,42 +65,65 @@ def _cookies() -> dict[str, str]:
         return {}
 
 
-def restore_or_logout(authenticator: stauth.Authenticate) -> None:
-    """Handle a pending logout, else log in from a valid cookie (page refresh).
+def start(settings: Settings) -> None:
+    """Every run: finish a logout, write a fresh login's cookie, or log in from the cookie.
 
-    Also writes the cookie of a login that just happened: the login run ends with a rerun (so
-    the navigation is built fresh), and the cookie component must be drawn in a run that
-    completes for the browser to store it.
+    The cookie component is drawn only when there is something to write or delete. Why not
+    always: its first answer reruns the app, and on the bare login form that rerun can swallow
+    what the visitor just typed. Reading needs no component (the browser sends the cookie).
     """
+    name = _cookie_name(settings)
     if st.session_state.pop(_LOGOUT_REQUEST, False):
         if st.session_state.get("authentication_status"):
-            # Renders the cookie-deleting component in this run, so the browser forgets it.
-            authenticator.logout(location="unrendered")
+            sessions.end_all(settings.users_path, str(st.session_state.get("username")))
+            end_session()
+        _delete_cookie(name)
         return
-    if st.session_state.get(_COOKIE_PENDING) and st.session_state.get("username"):
-        # Drawn on every run until the component reports that the browser stored the cookie
-        # (its value under its key "set" turns True): a rerun that comes first would otherwise
-        # remove the component before it ran.
-        authenticator.cookie_controller.set_cookie()
-        if st.session_state.get("set") is True:
-            del st.session_state[_COOKIE_PENDING]
+    pending = st.session_state.get(_COOKIE_PENDING)
+    if pending and st.session_state.get("authentication_status"):
+        _write_cookie(name, pending)
         return
+    cookie = _cookies().get(name)
+    if cookie and not st.session_state.get("authentication_status"):
+        login = sessions.verify(settings.users_path, _key(settings), cookie)
+        if login is not None:  # anything else is ignored: the login form shows, nothing breaks
+            start_session(login.username, login.version)
+
+
+def _write_cookie(name: str, value: str) -> None:
+    """Drawn on every run until the component reports that the browser stored the cookie (its
+    value under its key "set" turns True): a rerun that comes first would otherwise remove the
+    component before it ran."""
+    expires = dt.datetime.now() + sessions.MAX_AGE
+    stx.CookieManager(key="cx_cookie_manager").set(name, value, key="set", expires_at=expires,
+                                                  same_site="strict")
+    if st.session_state.get("set") is True:
+        del st.session_state[_COOKIE_PENDING]
+
+
+def _delete_cookie(name: str) -> None:
+    st.session_state.pop("set", None)  # the next login waits for its own "stored" answer
+    manager = stx.CookieManager(key="cx_cookie_manager")
     try:
-        authenticator.login(location="unrendered")
-    except LoginError:  # a cookie for a user who has since been removed
-        for name in _AUTH_KEYS:
-            st.session_state[name] = None
+        manager.delete(name, key="delete")
+    except KeyError:  # the component had not listed the cookie yet; its delete still runs
+        pass
 
 
-def _policy(settings: Settings) -> users.LockoutPolicy:
-    return users.LockoutPolicy(settings.login_max_attempts, settings.login_lock_minutes)
+@st.cache_resource(show_spinner=False)
+def _throttle(free_attempts: int, max_delay: float) -> login_throttle.LoginThrottle:
+    """One per server process, shared by every session (that is the point of it)."""
+    return login_throttle.LoginThrottle(free_attempts, max_delay)
 
 
-def _start_session(user: users.User) -> None:
-    st.session_state.update({
-        "authentication_status": True, "username": user.username, "name": user.name,
-        "roles": [user.role.value], "email": "", "logout": None, _COOKIE_PENDING: True,
-    })
+def client_address() -> str:
+    """Who is typing, as far as the server can tell: the connection's address ("local" for the
+    same machine, where Streamlit reports none)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - bare mode: no connection behind this run
+        address = None
+    return address if isinstance(address, str) and address else "local"
 
 
 def login_form(settings: Settings, note: str = "") -> None:
@@ -163,14 +138,18 @@ def login_form(settings: Settings, note: str = "") -> None:
         submitted = st.form_submit_button("Log in", type="primary")
     if not submitted:
         return
-    result = users.authenticate(settings.users_path, username, password, _policy(settings))
-    if result.status == "locked" and result.locked_until is not None:
-        st.error(f"This account is locked after too many wrong passwords. Try again after "
-                 f"{result.locked_until:%H:%M} UTC, or ask an admin to reset the password.")
+    throttle = _throttle(settings.login_free_attempts, settings.login_max_delay_seconds)
+    result = login_throttle.attempt(throttle, settings.users_path, username, password,
+                                    client_address())
+    if result.status == "wait":
+        st.error(f"Too many wrong passwords for this name from this device. Try again in "
+                 f"{math.ceil(result.retry_after)} s.")
     elif result.status != "ok" or result.user is None:
         st.error("Wrong username or password.")
     else:
-        _start_session(result.user)
+        cookie = sessions.issue(settings.users_path, _key(settings), result.user.username)
+        start_session(result.user.username, result.user.session_version)
+        st.session_state[_COOKIE_PENDING] = cookie
         st.rerun()
 
 
@@ -185,3 +164,4 @@ def sidebar_identity(user: CurrentUser) -> None:
         # Usernames are limited to [a-z0-9._-]; a code span keeps '_' from turning into italics.
         st.markdown(f"Logged in as **`{user.username}`**  \nRole: **{user.role.value}**")
         st.button("Log out", key="cx_logout", on_click=_request_logout, icon=":material/logout:")
+

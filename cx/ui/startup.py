@@ -6,7 +6,7 @@ import sys
 
 import streamlit as st
 
-from cx import access, users
+from cx import cookie_key, users
 from cx.config import Settings
 from cx.demo import ensure_demo
 from cx.storage import Store
@@ -42,11 +42,30 @@ def ensure_first_admin(settings: Settings) -> None:
 
 
 def refuse_unsafe_start(settings: Settings, in_demo_mode: bool) -> None:
-    """Outside demo mode, stop with instructions when the cookie key is missing or public."""
-    problem = access.cookie_key_problem(
-        settings.cookie_key, settings.cookie_key_is_default, in_demo_mode
-    )
+    """Outside demo mode, stop with the reason when a configured cookie key is weak.
+
+    No key configured is fine in every mode: cx.cookie_key generates one and keeps it in an
+    owner-only file (so the first upload, which ends demo mode, locks nobody out). In demo mode a
+    weak configured key is not refused but ignored (the generated key signs instead), with a
+    warning on the console.
+    """
+    problem = console = cookie_key.problem(settings.cookie_key, in_demo_mode)
+    if problem is None:
+        try:  # creates the key on the first start; a damaged key file is a reason to stop
+            cookie_key.signing_key(settings.cookie_key, settings.key_file)
+        except cookie_key.CookieKeyError as exc:
+            console = str(exc)  # names the file: for the console only, never the page
+            problem = ("The stored cookie key cannot be used. The server console says which "
+                       "file to check.")
     if problem:
-        print(f"CX Lens refused to start: {problem}", file=sys.stderr, flush=True)
+        print(f"CX Lens refused to start: {console}", file=sys.stderr, flush=True)
         st.error(f"**CX Lens cannot start.** {problem}")
         st.stop()
+    if in_demo_mode and settings.cookie_key and cookie_key.weakness(settings.cookie_key):
+        _warn_once(f"{cookie_key.weakness(settings.cookie_key)} Demo mode: it is ignored and a "
+                   f"generated key ({settings.key_file}) signs the login cookies instead.")
+
+
+@st.cache_resource(show_spinner=False)
+def _warn_once(message: str) -> None:
+    print(f"CX Lens warning: {message}", file=sys.stderr, flush=True)

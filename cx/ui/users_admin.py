@@ -17,14 +17,9 @@ ROLE_NAMES = [r.value for r in Role]
 
 
 def users_table() -> pd.DataFrame:
-    now = users.utcnow()
-    rows = [
-        {"username": u.username, "role": u.role.value,
-         "locked until (UTC)": u.locked_until.strftime("%Y-%m-%d %H:%M") if u.is_locked(now)
-         else ""}
-        for u in users.load_users(context.settings().users_path).values()
-    ]
-    return pd.DataFrame(rows, columns=["username", "role", "locked until (UTC)"])
+    rows = [{"username": u.username, "role": u.role.value}
+            for u in users.load_users(context.settings().users_path).values()]
+    return pd.DataFrame(rows, columns=["username", "role"])
 
 
 _FLASH = "cx_users_last_change"

@@ -1,19 +1,13 @@
 """The Users page (admins): add with a password shown once, change role, reset, remove with a
-confirmation, never the last admin; and the app refuses to start on uploaded data with the
-public cookie key."""
+confirmation, never the last admin."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-import pytest
-
 from cx import users
-from cx.config import DEMO_COOKIE_KEY
 from cx.domain import Role
-from cx.storage import Store
-from cx.storage.batches import Batch, insert_batch, new_batch_id
 from tests.app.conftest import app_test
 
 
@@ -86,20 +80,3 @@ def test_a_non_admin_gets_no_users_page(logins: dict[str, str]) -> None:
     assert "No access" in at.error[0].value
     assert len(at.dataframe) == 0 and len(at.button) == 0
 
-
-@pytest.mark.parametrize("demo_only", [True, False])
-def test_public_cookie_key_is_refused_once_real_data_is_loaded(
-        demo_only: bool, logins: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CX_COOKIE_KEY", DEMO_COOKIE_KEY)
-    if not demo_only:
-        with Store(os.environ["CX_DB"]).transaction() as cur:
-            insert_batch(cur, Batch(batch_id=new_batch_id(), source="upload",
-                                    table_name="responses", file_name="survey.csv"))
-    at = app_test().run()
-    assert not at.exception
-    refused = [e.value for e in at.error if "cannot start" in e.value]
-    if demo_only:
-        assert not refused and [t.label for t in at.text_input] == ["Username", "Password"]
-    else:
-        assert refused and "CX_COOKIE_KEY" in refused[0]
-        assert len(at.text_input) == 0
