@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cx import users
+from cx import credentials_file, users
 from cx.cli import main
 from cx.domain import Role
 
@@ -112,7 +112,7 @@ def test_a_mistyped_role_skips_that_entry_only_and_keeps_it(
                                     "credentials:\n  usernames:\n    typo:\n"
                                     "      password: x\n      roles: [analsyt]\n", 1)
     path.write_text(text)
-    with caplog.at_level("WARNING", logger="cx.users"):
+    with caplog.at_level("WARNING", logger="cx.credentials_file"):
         found = users.load_users(path)
     assert list(found) == ["root"]  # everyone else still logs in
     assert "'typo' skipped" in caplog.text and "unknown role 'analsyt'" in caplog.text
@@ -126,8 +126,8 @@ def test_the_file_is_parsed_once_until_it_changes(path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     users.add_user(path, "ana", "analyst", "right-password")
     parses = []
-    real = users.yaml.safe_load
-    monkeypatch.setattr(users.yaml, "safe_load", lambda text: parses.append(1) or real(text))
+    real = credentials_file.yaml.safe_load
+    monkeypatch.setattr(credentials_file.yaml, "safe_load", lambda text: parses.append(1) or real(text))
     for _ in range(10):
         users.load_users(path)
     assert len(parses) == 1  # was one parse per call (up to 4 per run)
