@@ -28,6 +28,7 @@ from cx.ui.auth_session import CurrentUser, end_session, start_session, session_
 
 _LOGOUT_REQUEST = "cx_logout_requested"
 _COOKIE_PENDING = "cx_cookie_pending"  # the cookie value still to be written by the browser
+_DELETE_PENDING = "cx_cookie_delete_pending"  # a logout's cookie still to be deleted
 
 
 def current_user(settings: Settings) -> CurrentUser | None:
@@ -77,6 +78,9 @@ def start(settings: Settings) -> None:
         if st.session_state.get("authentication_status"):
             sessions.end_all(settings.users_path, str(st.session_state.get("username")))
             end_session()
+        st.session_state.pop("delete", None)  # wait for this deletion's own answer
+        st.session_state[_DELETE_PENDING] = True
+    if st.session_state.get(_DELETE_PENDING):
         _delete_cookie(name)
         return
     pending = st.session_state.get(_COOKIE_PENDING)
@@ -102,12 +106,17 @@ def _write_cookie(name: str, value: str) -> None:
 
 
 def _delete_cookie(name: str) -> None:
+    """Drawn on every run until the component reports the deletion done (its value under the
+    key "delete" turns True), for the same reason as `_write_cookie`. The cookie is dead on the
+    server already (session version bumped); this only tidies the browser."""
     st.session_state.pop("set", None)  # the next login waits for its own "stored" answer
     manager = stx.CookieManager(key="cx_cookie_manager")
     try:
         manager.delete(name, key="delete")
     except KeyError:  # the component had not listed the cookie yet; its delete still runs
         pass
+    if st.session_state.get("delete") is True:
+        del st.session_state[_DELETE_PENDING]
 
 
 @st.cache_resource(show_spinner=False)
@@ -150,6 +159,7 @@ def login_form(settings: Settings, note: str = "") -> None:
         cookie = sessions.issue(settings.users_path, _key(settings), result.user.username)
         start_session(result.user.username, result.user.session_version)
         st.session_state[_COOKIE_PENDING] = cookie
+        st.session_state.pop(_DELETE_PENDING, None)  # the new cookie replaces the old one
         st.rerun()
 
 

@@ -46,16 +46,47 @@ def test_each_role_lands_refreshes_and_logs_out(role: Role, app: Server, prepare
     expect(sidebar.get_by_text(username)).to_be_visible()
     # The login cookie is written by a component in the page; wait until the browser has it.
     page.wait_for_function("document.cookie.includes('cx_lens_auth_')")
+    cookie = next(c for c in page.context.cookies() if c["name"].startswith("cx_lens_auth_"))
+    assert username not in cookie["value"] and len(cookie["value"].split(".")) == 4  # opaque
+    assert cookie["sameSite"] == "Strict"
 
     page.reload()
     expect(page.get_by_text("Logged in as")).to_be_visible()
     expect(page).to_have_title(landing.title)
 
     page.get_by_role("button", name="Log out").click()
+    wait_idle(page)
     expect(page.get_by_text(LOGIN_HEADING)).to_be_visible()
     page.wait_for_function("!document.cookie.includes('cx_lens_auth_')")
+    page.context.add_cookies([{**cookie, "expires": -1}])  # a copy kept from before the logout
     page.reload()
+    page.get_by_text(LOGIN_HEADING).wait_for()
     assert_no_data(page)
+
+
+def test_a_forged_cookie_shows_the_login_form_without_a_traceback(app: Server, prepared: Prepared,
+                                                                 page: Page) -> None:
+    username, password = prepared.logins[Role.ADMIN]
+    login(page, app, username, password)
+    page.wait_for_function("document.cookie.includes('cx_lens_auth_')")
+    real = next(c for c in page.context.cookies() if c["name"].startswith("cx_lens_auth_"))
+    sid, version, expires, signature = real["value"].split(".")
+    # a JWT with alg none naming the admin (the old cookie's shape), then our shape re-signed
+    forged = ["eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJ1c2VybmFtZSI6ImFkbWluIn0.",
+              f"{sid}.{version}.{int(expires) + 1}.{signature}", "%%%garbage%%%"]
+    for value in forged:
+        fresh = page.context.browser.new_context()
+        try:
+            other = fresh.new_page()
+            fresh.add_cookies([{**real, "value": value}])
+            other.goto(app.url())
+            other.get_by_text(LOGIN_HEADING).wait_for()
+            wait_idle(other)
+            assert_no_data(other)
+            expect(other.get_by_text("Traceback")).to_have_count(0)
+            expect(other.get_by_text("Logged in as")).to_have_count(0)
+        finally:
+            fresh.close()
 
 
 def test_a_link_opened_before_login_leads_to_its_page_after_login(app: Server, prepared: Prepared,
