@@ -1,6 +1,6 @@
 """Two facts about what the database holds: whether it is demo data only, and its latest date.
 
-Used by the start-up check (demo mode decides whether the public demo cookie key is acceptable)
+Used by the start-up check (outside demo mode a weak configured cookie key is refused)
 and by the date presets, so it lives in the core, not in a page.
 """
 
