@@ -67,7 +67,7 @@ _CUSTOMER = {
 }
 _TABLE_SPECIFIC = {"responses": _SURVEY, "tickets": _TICKET, "customers": _CUSTOMER}
 _PREFIXES = ("ticket ", "customer ", "survey ", "response ", "client ")
-_NOT_MATCHABLE = {"batch_id", "csat_scale_min", "csat_scale_max", "ces_scale_min", "ces_scale_max"}
+BOOKKEEPING = {"batch_id", "csat_scale_min", "csat_scale_max", "ces_scale_min", "ces_scale_max"}
 
 
 @dataclass(frozen=True)
@@ -107,15 +107,31 @@ def _phrases(table: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def candidates(table: str, header: str) -> list[str]:
-    """Canonical fields whose phrases (or own name) equal the header, with or without a prefix."""
+def ranked_candidates(table: str, header: str) -> list[tuple[int, str]]:
+    """(tier, field) for every field the header could feed; a lower tier is a surer match.
+
+    Tier 0: the header is the field's own name (`customer_id`, `Customer ID`); tier 1: a known
+    phrase as written; tier 2: a phrase after dropping a prefix (`Ticket Channel` -> channel).
+    Why tiers: the prefix rule makes `customer_id` read as the key phrase `id` too, and a file
+    with both `response_id` and `customer_id` must not lose either to that collision.
+    """
     norm = normalise(header)
-    forms = {norm} | {norm.removeprefix(p) for p in _PREFIXES if norm.startswith(p)}
+    stripped = {norm.removeprefix(p) for p in _PREFIXES if norm.startswith(p)}
     found = []
     for name, phrases in _phrases(table).items():
-        if forms & ({normalise(name)} | set(phrases)):
-            found.append(name)
-    return found
+        own = normalise(name)
+        if norm == own:
+            found.append((0, name))
+        elif norm in phrases:
+            found.append((1, name))
+        elif stripped & ({own} | set(phrases)):
+            found.append((2, name))
+    return sorted(found)
+
+
+def candidates(table: str, header: str) -> list[str]:
+    """Canonical fields whose phrases (or own name) equal the header, with or without a prefix."""
+    return [name for _, name in ranked_candidates(table, header)]
 
 
 def display_headers(headers: tuple[str | None, ...]) -> list[str]:
@@ -150,17 +166,30 @@ def match_columns(
                          f"the headers are: {', '.join(headers)}")
     mapped = {by_header[h.casefold()]: f for h, f in overrides.items()}
     taken = set(mapped.values())
-    proposals: dict[int, list[str]] = {}
-    for i, header in enumerate(headers):
-        if i not in mapped:
-            found = [f for f in candidates(table, header) if f not in taken and fits(i + 1, f)]
-            proposals[i] = found
+    ranked = {i: [(t, f) for t, f in ranked_candidates(table, h) if f not in taken
+                  and fits(i + 1, f)] for i, h in enumerate(headers) if i not in mapped}
+    proposals = _surest(ranked)
     claims = Counter(f for found in proposals.values() for f in found)
     out = []
     for i, header in enumerate(headers):
         out.append(_resolve(i, header, mapped.get(i), proposals.get(i, []), claims, headers,
                             proposals))
     return _unique_extra_names(table, out)
+
+
+def _surest(ranked: dict[int, list[tuple[int, str]]]) -> dict[int, list[str]]:
+    """Per column, the fields it matches at least as surely as any other column does, keeping
+    only its surest tier: `customer_id` (own name) beats the prefix reading `id` of the key."""
+    best: dict[str, int] = {}
+    for found in ranked.values():
+        for tier, name in found:
+            best[name] = min(tier, best.get(name, tier))
+    out = {}
+    for i, found in ranked.items():
+        viable = [(t, f) for t, f in found if t == best[f]]
+        top = min((t for t, _ in viable), default=None)
+        out[i] = [f for t, f in viable if t == top]
+    return out
 
 
 def _resolve(
@@ -182,7 +211,7 @@ def _resolve(
 
 def _unique_extra_names(table: str, matches: list[ColumnMatch]) -> list[ColumnMatch]:
     """Extra names must not hit a canonical field or each other: add _2, _3, ..."""
-    used = {f.name for f in CANONICAL[table]} | _NOT_MATCHABLE
+    used = {f.name for f in CANONICAL[table]} | BOOKKEEPING
     used |= {m.field for m in matches if m.how != "extra"}
     out = []
     for m in matches:
@@ -202,7 +231,7 @@ def check_overrides(table: str, overrides: Mapping[str, str]) -> None:
     canonical = {f.name for f in CANONICAL[table]}
     seen: dict[str, str] = {}
     for header, target in overrides.items():
-        if target in _NOT_MATCHABLE:
+        if target in BOOKKEEPING:
             raise ValueError(f"--map {header!r}={target}: {target} is bookkeeping, not loadable")
         if target not in canonical and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", target):
             raise ValueError(f"--map {header!r}={target!r}: not a field of {table} and not a "

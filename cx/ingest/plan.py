@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 import duckdb
 
 from cx.ingest.coerce import ColumnSpec
-from cx.ingest.headers import check_overrides, display_headers, match_columns
+from cx.ingest.headers import (
+    BOOKKEEPING, ColumnMatch, check_overrides, display_headers, match_columns, snake_case,
+)
 from cx.ingest.options import DEFAULT_SCALES, IngestOptions
 from cx.ingest.profile import Profile, extra_kind, fits, profile_columns, time_family
 from cx.ingest.readers import RawFile
@@ -33,6 +35,7 @@ class Plan:
     date: dt.date | None = None
     synthetic_key: bool = False
     derived: dict[str, str] = field(default_factory=dict)  # field -> how it is computed
+    ignored: dict[str, str] = field(default_factory=dict)  # header -> why it is not loaded
 
     def spec(self, field_name: str) -> ColumnSpec | None:
         return next((s for s in self.specs if s.field == field_name), None)
@@ -47,7 +50,7 @@ class Plan:
     def describe(self) -> dict[str, object]:
         return {"columns": [s.describe() for s in self.specs], "derived": dict(self.derived),
                 "date": self.date.isoformat() if self.date else None,
-                "synthetic_key": self.synthetic_key}
+                "synthetic_key": self.synthetic_key, "ignored": dict(self.ignored)}
 
 
 def canonical_kind(table: str, name: str) -> str | None:
@@ -71,7 +74,7 @@ def make_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptio
         kind = canonical_kind(table, name)
         return kind is not None and fits(profiles[position - 1], kind)
 
-    matches = match_columns(table, headers, options.mapping, suits)
+    matches, ignored = _bookkeeping(match_columns(table, headers, options.mapping, suits))
     existing = {f.name: f for f in fields_of(cur, table) if f.extra}
     specs = tuple(
         _spec(m.position, m.header, m.field, m.how, m.note, profiles[m.position - 1], options,
@@ -79,8 +82,38 @@ def make_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptio
         for m in matches
     )
     _check_declarations(specs, headers, options)
-    plan = Plan(table, specs, options.date)
+    specs = _exported_scales(specs, ignored, profiles, options)
+    plan = Plan(table, specs, options.date, ignored={m.header: _IGNORED for m in ignored})
     return _complete(plan, options)
+
+
+_IGNORED = "written by a CX Lens export; the load records its own batch and scales"
+
+
+def _bookkeeping(matches: list[ColumnMatch]) -> tuple[list[ColumnMatch], list[ColumnMatch]]:
+    """Split off the bookkeeping columns a CX Lens export carries (batch_id, scale ends), so an
+    export loaded back adds no `batch_id_2` column; their scales are read by _exported_scales."""
+    book = [m for m in matches if m.how == "extra" and snake_case(m.header) in BOOKKEEPING]
+    return [m for m in matches if m not in book], book
+
+
+def _exported_scales(specs: tuple[ColumnSpec, ...], book: list[ColumnMatch],
+                     profiles: list[Profile], options: IngestOptions) -> tuple[ColumnSpec, ...]:
+    """A score's scale from an export's `csat_scale_min/max` columns, when one value throughout
+    and nothing was declared; differing scales in one file are refused (one scale per load)."""
+    ends = {snake_case(m.header): profiles[m.position - 1] for m in book}
+    out = []
+    for spec in specs:
+        low, high = ends.get(f"{spec.field}_scale_min"), ends.get(f"{spec.field}_scale_max")
+        declared = spec.field in options.scales or spec.header in options.scales
+        if spec.kind != "score" or low is None or high is None or declared or low.min is None:
+            out.append(spec)
+            continue
+        if low.min != low.max or high.min != high.max or high.min is None:
+            raise ValueError(f"{spec.field}_scale_min/max differ between rows: the file mixes "
+                             f"{spec.field} scales; load each scale as its own file")
+        out.append(spec.with_(scale=(int(low.min), int(high.min))))
+    return tuple(out)
 
 
 def _spec(position: int, header: str, name: str, how: str, note: str, profile: Profile,
@@ -177,7 +210,7 @@ def _complete(plan: Plan, options: IngestOptions) -> Plan:
                 derived[duration] = f"{end} - opened_at, in hours"
     if table == "customers" and plan.spec("churned") is None and plan.spec("churned_at"):
         derived["churned"] = "true when churned_at is set"
-    return Plan(table, plan.specs, plan.date, synthetic, derived)
+    return Plan(table, plan.specs, plan.date, synthetic, derived, plan.ignored)
 
 
 def _missing_time_message(plan: Plan, time_field: str) -> str:

@@ -1,0 +1,81 @@
+"""Natural keys: standard id headers map to their fields, and nothing is stored twice.
+
+Issue 12 item 1: `response_id` + `customer_id` used to demote both to extra columns (the prefix
+rule read `customer_id` as the key phrase `id` too), so the explorer's own CSV export, uploaded
+back, added every row again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cx.config import load_settings
+from cx.export import to_csv_bytes
+from cx.ingest import IngestOptions, load
+from cx.ingest.headers import ranked_candidates
+from cx.records import RecordQuery, fetch_records
+from cx.storage import Store
+
+
+def _survey(path: Path, rows: int) -> Path:
+    lines = ["response_id,customer_id,submitted_at,nps,csat,comment"]
+    lines += [f"r{i},c{i % 50},2024-03-{1 + i % 28:02d} 10:{i % 60:02d},{i % 11},{1 + i % 5},"
+              f"answer {i}" for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_own_field_name_beats_the_prefix_reading() -> None:
+    # `customer_id` is tier 0 for customer_id; its prefix-stripped `id` is only tier 2 for the key
+    assert ranked_candidates("responses", "customer_id") == [(0, "customer_id"),
+                                                             (2, "response_id")]
+    assert ranked_candidates("responses", "Response ID") == [(0, "response_id")]
+    assert ranked_candidates("tickets", "ID") == [(1, "ticket_id")]
+
+
+def test_standard_id_headers_map_to_their_fields(tmp_path: Path, store: Store) -> None:
+    report = load(store, _survey(tmp_path / "s.csv", 3), IngestOptions("responses"))
+    assert report.mapping["response_id"] == "response_id"
+    assert report.mapping["customer_id"] == "customer_id"
+    assert store.query("SELECT response_id, customer_id FROM responses ORDER BY 1") == [
+        ("r0", "c0"), ("r1", "c1"), ("r2", "c2")]
+    tickets = tmp_path / "t.csv"
+    tickets.write_text("ticket_id,customer_id,opened_at\nt1,c1,2024-01-02 09:00\n"
+                       "t2,c2,2024-01-03 09:00\n", encoding="utf-8")
+    report = load(store, tickets, IngestOptions("tickets"))  # was refused: no column for ticket_id
+    assert (report.status, report.rows_loaded) == ("loaded", 2), report.message
+    assert store.query("SELECT ticket_id, customer_id FROM tickets ORDER BY 1") == [
+        ("t1", "c1"), ("t2", "c2")]
+
+
+def test_explorer_export_uploaded_back_adds_nothing(tmp_path: Path, store: Store) -> None:
+    first = load(store, _survey(tmp_path / "s.csv", 500), IngestOptions("responses"))
+    assert first.rows_loaded == 500, first.message
+    page = fetch_records(store, load_settings(), RecordQuery("responses", page_size=500))
+    exported = to_csv_bytes(page.rows)  # what the explorer's "Download CSV" button gives
+    columns_before = store.query("SELECT count(*) FROM information_schema.columns "
+                                 "WHERE table_name = 'responses'")
+    again = load(store, exported, IngestOptions("responses", file_name="records.csv"))
+    # before the fix: 500 new rows (keys invented, response_id kept as response_id_2)
+    assert (again.rows_loaded, again.rows_duplicate) == (0, 500), again.message
+    assert store.scalar("SELECT count(*) FROM responses") == 500
+    # the export's bookkeeping (batch_id, scale ends) adds no batch_id_2 / csat_scale_min_2
+    assert store.query("SELECT count(*) FROM information_schema.columns "
+                       "WHERE table_name = 'responses'") == columns_before
+    assert set(again.plan["ignored"]) == {"batch_id", "csat_scale_min", "csat_scale_max",
+                                          "ces_scale_min", "ces_scale_max"}
+
+
+def test_exported_scale_columns_carry_the_scale(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "ten.csv"
+    path.write_text("response_id,submitted_at,csat,csat_scale_min,csat_scale_max\n"
+                    "a,2024-01-01,9,1,10\nb,2024-01-02,3,1,10\n", encoding="utf-8")
+    report = load(store, path, IngestOptions("responses"))  # 9 is outside the default 1-5
+    assert report.rows_loaded == 2, report.message
+    assert store.query("SELECT csat, csat_scale_min, csat_scale_max FROM responses "
+                       "ORDER BY 1") == [(3, 1, 10), (9, 1, 10)]
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("response_id,submitted_at,csat,csat_scale_min,csat_scale_max\n"
+                     "c,2024-01-01,4,1,5\nd,2024-01-02,9,1,10\n", encoding="utf-8")
+    refused = load(store, mixed, IngestOptions("responses"))
+    assert refused.refused and "mixes csat scales" in refused.message
