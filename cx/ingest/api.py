@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +36,18 @@ from cx.storage.batches import Batch, get_batch, list_batches, new_batch_id, rol
 
 Progress = Callable[[str, float], None]
 JSON_ERROR_LIMIT = 1000
+# One load at a time per database file and table within this process. DuckDB lets inserts of two
+# open transactions both commit, so two sessions loading one file at once stored it twice
+# (issue 12); other processes are already kept out by the database file's own lock, which a
+# load holds from staging to commit.
+_LOAD_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_LOAD_LOCKS_GUARD = threading.Lock()
+
+
+def _load_lock(store: Store, table: str) -> threading.Lock:
+    key = (str(store.path.resolve()), table)
+    with _LOAD_LOCKS_GUARD:
+        return _LOAD_LOCKS.setdefault(key, threading.Lock())
 
 
 @dataclass(frozen=True)
@@ -194,7 +207,7 @@ def _run(store: Store, source: str | Path | bytes, options: IngestOptions,
                 run(cur, "SET enable_progress_bar = false")  # never mixed into --json output
                 raw = _stage(cur, path, options)  # autocommitted TEMP table: stable rowids
                 tick("matching", 0.3)
-                with _transaction(cur):
+                with _load_lock(store, options.table), _transaction(cur):
                     report = _inside(cur, raw, options, tick, write, sha)
                     if report.refused or not write:
                         raise _Abort(report)

@@ -7,6 +7,7 @@ back, added every row again.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from cx.config import load_settings
@@ -79,3 +80,27 @@ def test_exported_scale_columns_carry_the_scale(tmp_path: Path, store: Store) ->
                      "c,2024-01-01,4,1,5\nd,2024-01-02,9,1,10\n", encoding="utf-8")
     refused = load(store, mixed, IngestOptions("responses"))
     assert refused.refused and "mixes csat scales" in refused.message
+
+
+def test_concurrent_loads_of_one_file_store_it_once(tmp_path: Path, store: Store) -> None:
+    """Four sessions of one app (threads) load the same 20,000-row file at the same moment."""
+    path = tmp_path / "same.csv"
+    path.write_text("response_id,submitted_at,nps\n" + "".join(
+        f"r{i},2024-03-01,{i % 11}\n" for i in range(20_000)), encoding="utf-8")
+    store.table_counts()  # schema first, so the threads race on the load, not the migration
+    start, reports = threading.Barrier(4), []
+
+    def one() -> None:
+        start.wait()
+        reports.append(load(store, path, IngestOptions("responses")))
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # before: 80,000 rows for 20,000 ids (every transaction inserted, none saw the others)
+    assert store.query("SELECT count(*), count(DISTINCT response_id) FROM responses") == [
+        (20_000, 20_000)]
+    assert sorted(r.rows_loaded for r in reports)[-1] == 20_000
+    assert sum(r.rows_loaded for r in reports) == 20_000
