@@ -19,7 +19,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +29,13 @@ import pandas as pd
 from cx.ingest import load as loader
 from cx.ingest.options import IngestOptions
 from cx.ingest.plan import Plan, make_plan
+from cx.ingest.problems import ALREADY_LOADED, REPLACE_BATCH, IngestProblem, Problem
 from cx.ingest.readers import RAW, FileRefused, RawFile, read_into
 from cx.storage import Store, StoreError, run
 from cx.storage.store import migrate
-from cx.storage.batches import Batch, get_batch, list_batches, new_batch_id, rollback_batch
+from cx.storage.batches import (
+    Batch, active_with_sha256, get_batch, list_batches, new_batch_id, rollback_batch,
+)
 
 Progress = Callable[[str, float], None]
 JSON_ERROR_LIMIT = 1000
@@ -74,6 +77,8 @@ class IngestReport:
     plan: dict[str, Any] = field(default_factory=dict)
     message: str = ""
     sha256: str | None = None
+    problem: Problem | None = None  # a refusal the user can settle by a choice (problems.py)
+    replaced: tuple[str, ...] = ()  # batches this load replaced (IngestOptions.replace)
 
     @property
     def refused(self) -> bool:
@@ -90,7 +95,8 @@ class IngestReport:
                        for r, c, m in shown.itertuples(index=False)],
             "errors_total": len(self.errors), "mapping": self.mapping,
             "status": self.status, "message": self.message, "file_name": self.file_name,
-            "plan": self.plan,
+            "plan": self.plan, "sha256": self.sha256, "replaced": list(self.replaced),
+            "problem": self.problem.as_dict() if self.problem else None,
         }
 
 
@@ -214,7 +220,9 @@ def _run(store: Store, source: str | Path | bytes, options: IngestOptions,
         except _Abort as stop:
             report = stop.report
         except (FileRefused, ValueError, StoreError) as exc:
-            report = IngestReport("refused", options.table, name, message=str(exc), sha256=sha)
+            problem = exc.problem if isinstance(exc, IngestProblem) else None
+            report = IngestReport("refused", options.table, name, message=str(exc), sha256=sha,
+                                  problem=problem)
         tick("done", 1.0)
         return report
 
@@ -234,11 +242,12 @@ def _transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 def _inside(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions,
             tick: Progress, write: bool, sha: str | None) -> IngestReport:
-    plan = make_plan(cur, raw, options)
+    plan = make_plan(cur, raw, options)  # mistakes in the declarations are reported first
+    replaced = _replace_same_file(cur, options, sha, options.file_name or raw.file_name)
     tick("validating", 0.5)
     batch_id = new_batch_id()
-    checked = loader.check(cur, plan, sha or "", batch_id)
-    report = _report(options, raw, plan, checked, sha)
+    checked = loader.check(cur, plan, batch_id)
+    report = replace(_report(options, raw, plan, checked, sha), replaced=replaced)
     if checked.rows_rejected and options.on_error == "reject":
         return _refused(report, checked)
     if not write:
@@ -247,15 +256,35 @@ def _inside(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions
     batch = Batch(batch_id, "upload", options.table, report.file_name, sha, options.uploader,
                   rows_read=checked.rows_read, rows_loaded=checked.rows_new,
                   rows_rejected=checked.rows_rejected, rows_duplicate=checked.rows_duplicate,
-                  mapping={**plan.describe(), "mapping": plan.mapping, **_provenance(raw,
-                                                                                     options)})
-    loaded = loader.write(cur, plan, batch, sha or "")
+                  mapping={**plan.describe(), "mapping": plan.mapping, "replaced": list(replaced),
+                           **_provenance(raw, options)})
+    loaded = loader.write(cur, plan, batch)
     if loaded != checked.rows_new:  # cannot happen inside one transaction; never record a lie
         raise ValueError(f"internal: expected {checked.rows_new} new rows, inserted {loaded}")
     message = (f"loaded {loaded} new rows as batch {batch_id}; {checked.rows_duplicate} already "
                f"present, {checked.rows_rejected} skipped with errors")
+    if replaced:
+        message += f"; replaced batch {', '.join(replaced)} (same file)"
     return IngestReport("loaded", **{**_fields(report), "batch_id": batch_id,
                                      "rows_loaded": loaded, "message": message})
+
+
+def _replace_same_file(cur: duckdb.DuckDBPyConnection, options: IngestOptions, sha: str | None,
+                       name: str) -> tuple[str, ...]:
+    """The same bytes loaded into the same table are refused, naming the batch, unless the
+    user asked to replace it: then that batch is rolled back in this load's transaction (a
+    refused or failed load leaves it in place)."""
+    earlier = active_with_sha256(cur, options.table, sha) if sha else []
+    if earlier and not options.replace:
+        first = earlier[0]
+        raise IngestProblem(Problem(
+            ALREADY_LOADED, f"{name}: this file (the same content) is already loaded as batch "
+            f"{first.batch_id} ({first.file_name or 'no name'}, {first.created_at:%Y-%m-%d %H:%M}"
+            f" UTC, {first.rows_loaded} rows); nothing was written. Replace that batch to load "
+            "the file again", choices=(REPLACE_BATCH,), batch_id=first.batch_id))
+    for batch in earlier:
+        rollback_batch(cur, batch.batch_id)
+    return tuple(b.batch_id for b in earlier)
 
 
 def _provenance(raw: RawFile, options: IngestOptions) -> dict[str, Any]:
@@ -284,7 +313,8 @@ def _refused(report: IngestReport, checked: loader.Checked) -> IngestReport:
     message = (f"refused: {rows} of {checked.rows_read} rows have errors "
                f"({len(checked.errors)} in all); nothing was written. Fix the file, or load "
                "the valid rows with --on-error skip")
-    return IngestReport("refused", **{**_fields(report), "rows_loaded": 0, "message": message})
+    return IngestReport("refused", **{**_fields(report), "rows_loaded": 0, "message": message,
+                                      "replaced": ()})
 
 
 def batches(store: Store, include_rolled_back: bool = True) -> list[Batch]:

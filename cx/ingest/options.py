@@ -37,6 +37,7 @@ class IngestOptions:
     date_order: str | None = None  # dmy / mdy when a column cannot tell
     file_name: str | None = None  # shown in provenance (a page upload is a temporary file)
     uploader: str | None = None
+    replace: bool = False  # the same file is loaded already: roll that batch back and reload
 
     def __post_init__(self) -> None:
         if self.table not in RECORD_TABLES:

@@ -2,14 +2,15 @@
 
 The plan is what the user sees before loading (and what is stored with the batch). Fields a file
 does not carry can be derived when honest to do so: durations from two timestamps, the churn flag
-from a churn date, one date for the whole batch (`--date`), and, for survey answers without an
-id, a key from the file's hash and the row number (so the same file uploaded again is recognised).
+from a churn date, one date for the whole batch (`--date`), and, for records without an
+id, a key from the row's content and its occurrence among identical rows (so the same rows
+uploaded again, in any order or under another mapping, are recognised).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 
@@ -18,6 +19,7 @@ from cx.ingest.headers import (
     BOOKKEEPING, ColumnMatch, check_overrides, display_headers, match_columns, snake_case,
 )
 from cx.ingest.options import DEFAULT_SCALES, IngestOptions
+from cx.ingest.problems import MAP_COLUMN, MISSING_FIELD, ONE_DATE, IngestProblem, Problem
 from cx.ingest.profile import Profile, extra_kind, fits, profile_columns, time_family
 from cx.ingest.readers import RawFile
 from cx.storage import FieldInfo, fields_of
@@ -36,6 +38,7 @@ class Plan:
     synthetic_key: bool = False
     derived: dict[str, str] = field(default_factory=dict)  # field -> how it is computed
     ignored: dict[str, str] = field(default_factory=dict)  # header -> why it is not loaded
+    headers: tuple[str, ...] = ()  # every column of the staged file, in order (content ids)
 
     def spec(self, field_name: str) -> ColumnSpec | None:
         return next((s for s in self.specs if s.field == field_name), None)
@@ -83,7 +86,8 @@ def make_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptio
     )
     _check_declarations(specs, headers, options)
     specs = _exported_scales(specs, ignored, profiles, options)
-    plan = Plan(table, specs, options.date, ignored={m.header: _IGNORED for m in ignored})
+    plan = Plan(table, specs, options.date, ignored={m.header: _IGNORED for m in ignored},
+                headers=tuple(headers))
     return _complete(plan, options)
 
 
@@ -194,28 +198,33 @@ def _complete(plan: Plan, options: IngestOptions) -> Plan:
     table, derived = plan.table, {}
     key = NATURAL_KEY[table]
     synthetic = plan.spec(key) is None
-    if synthetic and table != "responses":
-        raise ValueError(f"no column for {key} (each {table[:-1]} needs its id): map one with "
-                         f"--map \"HEADER={key}\"")
+    if synthetic and table == "customers":
+        raise _missing(plan, key, f"no column for {key} (each customer needs the id that links "
+                       "surveys and tickets to it)", ())
     if synthetic:
-        derived[key] = "file sha256 + row number (the file has no response id)"
+        derived[key] = ("from the row's content (every header and value) and its occurrence "
+                        "among identical rows: the file has no id column")
     time_field = TIME_FIELD[table]
     if plan.spec(time_field) is None and table != "customers" and options.date is None:
-        raise ValueError(_missing_time_message(plan, time_field))
+        what = "when the ticket was opened" if time_field == "opened_at" else "when it was answered"
+        raise _missing(plan, time_field, f"no column for {time_field} ({what})", (ONE_DATE,))
     if plan.spec(time_field) is None and options.date is not None:
-        derived[time_field] = f"--date {options.date.isoformat()} for every row"
+        derived[time_field] = f"one date for every row: {options.date.isoformat()}"
     if table == "tickets":
         for duration, end in _DURATIONS.items():
             if plan.spec(duration) is None and plan.spec(end) and plan.spec("opened_at"):
                 derived[duration] = f"{end} - opened_at, in hours"
     if table == "customers" and plan.spec("churned") is None and plan.spec("churned_at"):
         derived["churned"] = "true when churned_at is set"
-    return Plan(table, plan.specs, plan.date, synthetic, derived, plan.ignored)
+    return replace(plan, synthetic_key=synthetic, derived=derived)
 
 
-def _missing_time_message(plan: Plan, time_field: str) -> str:
-    times = [s.header for s in plan.specs if s.kind == "time"]
-    hint = (f" Timestamp columns in this file: {', '.join(times)}." if times else "")
-    what = "when the ticket was opened" if time_field == "opened_at" else "when it was answered"
-    return (f"no column for {time_field} ({what}).{hint} Map one with --map \"HEADER={time_field}\""
-            f", or give one date for the whole file with --date YYYY-MM-DD")
+def _missing(plan: Plan, name: str, what: str, choices: tuple[str, ...]) -> IngestProblem:
+    """A required field without a column: which columns could feed it, and what else to do."""
+    kind = canonical_kind(plan.table, name)
+    columns = tuple(s.header for s in plan.specs if s.kind == kind or (kind == "key" and s.kind
+                                                                      in ("dimension", "text")))
+    hint = f" Columns that could be it: {', '.join(columns)}." if columns else ""
+    other = " or give one date for every row" if ONE_DATE in choices else ""
+    return IngestProblem(Problem(MISSING_FIELD, f"{what}.{hint} Choose the column that holds "
+                                 f"{name}{other}", name, columns, (MAP_COLUMN, *choices)))

@@ -7,6 +7,7 @@ back, added every row again.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from pathlib import Path
 
@@ -14,8 +15,10 @@ from cx.config import load_settings
 from cx.export import to_csv_bytes
 from cx.ingest import IngestOptions, load
 from cx.ingest.headers import ranked_candidates
+from cx.ingest.problems import ALREADY_LOADED, REPLACE_BATCH
 from cx.records import RecordQuery, fetch_records
 from cx.storage import Store
+from tests.ingest.conftest import fingerprint
 
 
 def _survey(path: Path, rows: int) -> Path:
@@ -104,3 +107,74 @@ def test_concurrent_loads_of_one_file_store_it_once(tmp_path: Path, store: Store
         (20_000, 20_000)]
     assert sorted(r.rows_loaded for r in reports)[-1] == 20_000
     assert sum(r.rows_loaded for r in reports) == 20_000
+
+
+NO_IDS = ("Submitted At,Channel,NPS,Comment\n"
+          "2024-05-01,Chat,9,fine\n2024-05-01,Chat,9,fine\n2024-05-02,Email,3,slow\n"
+          "2024-05-03,Phone,10,\n")
+
+
+def test_same_file_again_is_refused_naming_its_batch(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "answers.csv"
+    path.write_text(NO_IDS, encoding="utf-8")
+    first = load(store, path, IngestOptions("responses"))
+    assert first.rows_loaded == 4, first.message
+    before = fingerprint(store)
+    # the same bytes under another mapping (Channel kept as an extra column) and another name
+    again = load(store, path.read_bytes(), IngestOptions(
+        "responses", mapping={"Channel": "contact_channel"}, file_name="copy.csv"))
+    assert again.refused and first.batch_id in again.message  # before: loaded, 0 new rows
+    assert again.problem is not None and again.problem.code == ALREADY_LOADED
+    assert (again.problem.batch_id, again.problem.choices) == (first.batch_id, (REPLACE_BATCH,))
+    assert "--" not in again.message  # no command-line flag in the core's words
+    assert fingerprint(store) == before
+    stored = store.scalar("SELECT sha256 FROM batches WHERE batch_id = ?", [first.batch_id])
+    assert stored == first.sha256 == hashlib.sha256(NO_IDS.encode()).hexdigest()
+
+
+def test_replace_rolls_back_and_loads_in_one_transaction(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "answers.csv"
+    path.write_text(NO_IDS, encoding="utf-8")
+    first = load(store, path, IngestOptions("responses"))
+    before = fingerprint(store)
+    # a replacement that is itself refused (NPS sent to csat on 1-5: 9 and 10 are out of range)
+    # leaves the earlier batch in place
+    failed = load(store, path, IngestOptions("responses", mapping={"NPS": "csat"}, replace=True))
+    assert failed.refused and failed.replaced == ()
+    assert "outside the csat scale 1-5" in failed.errors["message"].iloc[0]
+    assert fingerprint(store) == before
+    done = load(store, path, IngestOptions("responses", mapping={"Channel": "contact_channel"},
+                                           replace=True))
+    assert (done.status, done.rows_loaded, done.replaced) == ("loaded", 4, (first.batch_id,))
+    assert store.query("SELECT batch_id, status FROM batches ORDER BY created_at, batch_id") == [
+        (first.batch_id, "rolled_back"), (done.batch_id, "active")]
+    assert store.query("SELECT count(*), count(channel), count(contact_channel) "
+                       "FROM responses") == [(4, 0, 4)]
+
+
+def test_ids_from_content_survive_reordering_and_remapping(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "answers.csv"
+    path.write_text(NO_IDS, encoding="utf-8")
+    first = load(store, path, IngestOptions("responses"))
+    assert first.rows_loaded == 4  # the two identical Chat answers stay two
+    ids = [r[0] for r in store.query("SELECT response_id FROM responses ORDER BY response_id")]
+    assert len(set(ids)) == 4 and sum(i.endswith("-2") for i in ids) == 1
+    header, *rows = NO_IDS.splitlines()
+    shuffled = tmp_path / "shuffled.csv"  # other bytes: the file hash does not catch it
+    shuffled.write_text("\n".join([header, *reversed(rows)]) + "\n", encoding="utf-8")
+    again = load(store, shuffled, IngestOptions("responses", mapping={"Comment": "note"}))
+    # before: 4 more rows (keys were the file hash + row number)
+    assert (again.status, again.rows_loaded, again.rows_duplicate) == ("loaded", 0, 4)
+    extended = tmp_path / "more.csv"  # the same answers plus a third identical Chat answer
+    extended.write_text(NO_IDS + "2024-05-01,Chat,9,fine\n", encoding="utf-8")
+    more = load(store, extended, IngestOptions("responses"))
+    assert (more.rows_loaded, more.rows_duplicate) == (1, 4)
+    assert store.scalar("SELECT count(*) FROM responses WHERE channel = 'Chat'") == 3
+
+
+def test_tickets_without_an_id_get_content_ids(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text("Opened At,Team\n2024-05-01 09:00,A\n2024-05-01 09:00,A\n", encoding="utf-8")
+    report = load(store, path, IngestOptions("tickets"))  # before: refused, no ticket_id
+    assert (report.rows_loaded, report.plan["synthetic_key"]) == (2, True), report.message
+    assert "ticket_id" in report.plan["derived"]
