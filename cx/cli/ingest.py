@@ -8,7 +8,7 @@ from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
 from cx.ingest import IngestOptions, IngestReport, load, validate
 from cx.ingest.options import (
-    parse_date, parse_map, parse_missing, parse_scales, parse_units,
+    parse_date, parse_date_time, parse_map, parse_missing, parse_scales, parse_units,
 )
 from cx.ingest.problems import MAP_COLUMN, ONE_DATE, REPLACE_BATCH, Problem
 from cx.storage import Store
@@ -39,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--delimiter", help="CSV delimiter (default: sniffed)")
     p.add_argument("--date-order", choices=("dmy", "mdy"),
                    help="for dates like 03/04/2023 that the column itself cannot settle")
+    p.add_argument("--date-time", action="append", default=[], metavar="'Date header=Time header'",
+                   help="read a date column and a time-of-day column as one timestamp "
+                        "(found without this when named like Date/Time or Call Date/Call Time)")
     p.add_argument("--replace", action="store_true",
                    help="the same file is loaded already: replace that batch (one transaction)")
     p.add_argument("--dry-run", action="store_true", help="validate and show the mapping only")
@@ -53,6 +56,7 @@ def options_from(args: argparse.Namespace) -> IngestOptions:
             reverse=tuple(args.reverse), date=parse_date(args.date), on_error=args.on_error,
             encoding=args.encoding, sheet=args.sheet, delimiter=args.delimiter,
             date_order=args.date_order, replace=args.replace,
+            date_time=parse_date_time(args.date_time),
         )
     except (ValueError, LookupError) as exc:
         raise CommandRefused(str(exc)) from exc

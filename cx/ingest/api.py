@@ -59,6 +59,7 @@ class Preview:
     rows: pd.DataFrame  # the first records, columns named by header
     columns: list[dict[str, Any]]  # proposed mapping, one entry per column
     problem: str | None = None  # why the file cannot be loaded as it is (mapping level)
+    problem_detail: Problem | None = None  # the same, when the user can settle it by a choice
 
 
 @dataclass(frozen=True)
@@ -149,11 +150,12 @@ def preview(source: str | Path | bytes, options: IngestOptions, rows: int = 20,
         frame = run(cur, f"SELECT * EXCLUDE (_row) FROM {RAW} ORDER BY _row LIMIT ?",
                     [rows]).df()
         frame.columns = _unique(headers)
+        columns, problem, detail = [], None, None
         try:
-            columns, problem = [s.describe() for s in make_plan(cur, raw, options).specs], None
+            columns = [s.describe() for s in make_plan(cur, raw, options).specs]
         except ValueError as exc:
-            columns, problem = [], str(exc)
-        return Preview(raw, frame, columns, problem)
+            problem, detail = str(exc), getattr(exc, "problem", None)
+        return Preview(raw, frame, columns, problem, detail)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from cx.ingest.coerce import ERRORS, TYPED, ColumnSpec, build_errors, build_typed
+from cx.ingest.options import TENURE_UNITS
 from cx.ingest.plan import Plan
 from cx.ingest.profile import lit
 from cx.ingest.readers import RAW
@@ -71,6 +72,8 @@ def _value(i: int, spec: ColumnSpec) -> str:
         return f"CAST({value} AS SMALLINT)"
     if spec.kind == "rating" and spec.reverse and spec.scale:
         return f"({lit(sum(spec.scale))} - f{i})"
+    if spec.kind == "measure" and spec.unit in TENURE_UNITS:
+        return f"(f{i} * {lit(TENURE_UNITS[spec.unit])})"
     return f"f{i}"
 
 
@@ -92,6 +95,9 @@ def _columns(plan: Plan, batch_id: str) -> dict[str, str]:
                           ("resolution_hours", "resolved_at")):
         if duration in plan.derived:
             cols[duration] = _hours(cols[end], cols["opened_at"])
+    if "resolved" in plan.derived:
+        known = [f"{cols[c]} IS NOT NULL" for c in ("resolved_at", "resolution_hours") if c in cols]
+        cols["resolved"] = f"({' OR '.join(known)})"
     if "churned" in plan.derived:
         cols["churned"] = f"({cols['churned_at']} IS NOT NULL)"
     cols["batch_id"] = lit(batch_id)
@@ -151,7 +157,8 @@ def write(cur: duckdb.DuckDBPyConnection, plan: Plan, batch: Batch) -> int:
     for spec in plan.specs:
         if spec.extra:
             low, high = spec.scale if spec.scale else (None, None)
-            add_extra_field(cur, plan.table, FieldInfo(plan.table, spec.field, spec.kind, True,
+            kind = "measure" if spec.kind == "duration" else spec.kind  # stored in hours
+            add_extra_field(cur, plan.table, FieldInfo(plan.table, spec.field, kind, True,
                                                        spec.header, low, high), batch.batch_id)
     names = list(_columns(plan, batch.batch_id))
     cols = ", ".join(quote_ident(n) for n in names)

@@ -16,9 +16,11 @@ import duckdb
 
 from cx.ingest.coerce import ColumnSpec
 from cx.ingest.headers import (
-    BOOKKEEPING, ColumnMatch, check_overrides, display_headers, match_columns, snake_case,
+    BOOKKEEPING, ColumnMatch, check_overrides, display_headers, match_columns, normalise,
+    snake_case,
 )
-from cx.ingest.options import DEFAULT_SCALES, IngestOptions
+from cx.ingest.options import DEFAULT_SCALES, TENURE_UNITS, IngestOptions
+from cx.ingest.pairs import combine_date_time
 from cx.ingest.problems import MAP_COLUMN, MISSING_FIELD, ONE_DATE, IngestProblem, Problem
 from cx.ingest.profile import Profile, extra_kind, fits, profile_columns, time_family
 from cx.ingest.readers import RawFile
@@ -71,6 +73,7 @@ def make_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptio
         raise ValueError(f"{raw.file_name}: read as a single column named {headers[0]!r}; the "
                          f"delimiter {raw.delimiter!r} looks wrong (declare it with --delimiter)")
     check_overrides(table, options.mapping)
+    headers, paired = combine_date_time(cur, headers, options.date_time)
     profiles = profile_columns(cur, len(headers))
 
     def suits(position: int, name: str) -> bool:
@@ -80,8 +83,8 @@ def make_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptio
     matches, ignored = _bookkeeping(match_columns(table, headers, options.mapping, suits))
     existing = {f.name: f for f in fields_of(cur, table) if f.extra}
     specs = tuple(
-        _spec(m.position, m.header, m.field, m.how, m.note, profiles[m.position - 1], options,
-              existing.get(m.field))
+        _spec(m.position, m.header, m.field, m.how, _paired_note(m, paired),
+              profiles[m.position - 1], options, existing.get(m.field))
         for m in matches
     )
     _check_declarations(specs, headers, options)
@@ -120,12 +123,21 @@ def _exported_scales(specs: tuple[ColumnSpec, ...], book: list[ColumnMatch],
     return tuple(out)
 
 
+def _paired_note(match: ColumnMatch, paired: dict[str, str]) -> str:
+    time = paired.get(match.header)
+    note = f"date and time of day: {match.header!r} with {time!r}" if time else ""
+    return "; ".join(n for n in (note, match.note) if n)
+
+
 def _spec(position: int, header: str, name: str, how: str, note: str, profile: Profile,
           options: IngestOptions, existing: FieldInfo | None) -> ColumnSpec:
     kind = canonical_kind(options.table, name)
     extra = kind is None
     if extra:
         kind = existing.kind if existing else extra_kind(profile)
+        if kind in ("measure", "dimension") and profile.non_null \
+                and profile.share(profile.hms) >= 0.9 and (not existing or kind == "measure"):
+            kind = "duration"  # talk time 0:02:23 / 2:23 (mm:ss): hours, like resolution_hours
         how = "extra" if how == "auto" else how
     rating_like = kind in ("score", "rating")
     spec = ColumnSpec(position, header, name, kind, how, extra=extra, note=note,
@@ -135,6 +147,9 @@ def _spec(position: int, header: str, name: str, how: str, note: str, profile: P
         return spec.with_(family=time_family(profile, header, options.date_order))
     if kind == "duration":
         return spec.with_(unit=options.units.get(header, "hours"))
+    if name == "tenure_months":
+        years = "year" in normalise(header) and "month" not in normalise(header)
+        return spec.with_(unit=options.units.get(header, "years" if years else None))
     if kind == "score":
         return spec.with_(scale=options.scale_for(name, header))
     if kind == "rating":
@@ -176,9 +191,13 @@ def _check_declarations(specs: tuple[ColumnSpec, ...], headers: list[str],
         spec = by_header.get(header)
         if spec is None:
             raise ValueError(f"--unit {header!r}: no such header; headers: {', '.join(headers)}")
-        if spec.kind != "duration":
-            raise ValueError(f"--unit {header!r}: that column goes to {spec.field}, which is not "
-                             "a duration (first_response_hours or resolution_hours)")
+        unit = options.units[header]
+        if spec.field == "tenure_months" and unit not in TENURE_UNITS:
+            raise ValueError(f"--unit {header!r}={unit}: tenure is in years or months")
+        if spec.field != "tenure_months" and (spec.kind != "duration" or unit in TENURE_UNITS):
+            raise ValueError(f"--unit {header!r}={unit}: that column goes to {spec.field}, which "
+                             "is not a duration (first_response_hours, resolution_hours, an "
+                             "H:MM:SS column) or tenure_months")
     unknown = [h for h in options.missing if h != "*" and h not in by_header
                and all(s.field != h for s in specs)]
     if unknown:
@@ -214,6 +233,9 @@ def _complete(plan: Plan, options: IngestOptions) -> Plan:
         for duration, end in _DURATIONS.items():
             if plan.spec(duration) is None and plan.spec(end) and plan.spec("opened_at"):
                 derived[duration] = f"{end} - opened_at, in hours"
+    if table == "tickets" and plan.spec("resolved") is None and (
+            plan.spec("resolved_at") or plan.spec("resolution_hours")):
+        derived["resolved"] = "true when resolved_at or a resolution time is set"
     if table == "customers" and plan.spec("churned") is None and plan.spec("churned_at"):
         derived["churned"] = "true when churned_at is set"
     return replace(plan, synthetic_key=synthetic, derived=derived)
