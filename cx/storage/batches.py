@@ -93,7 +93,7 @@ def rollback_batch(cur: duckdb.DuckDBPyConnection, batch_id: str) -> int:
     """Delete exactly this batch's records (call inside a transaction); returns rows removed."""
     batch = get_batch(cur, batch_id)
     if batch is None:
-        raise StoreError(f"no batch with id {batch_id!r}; `python -m cx batches` lists them")
+        raise StoreError(f"no batch with id {batch_id!r}")
     if batch.status != "active":
         raise StoreError(f"batch {batch_id} was already rolled back at {batch.rolled_back_at}")
     removed = run(
