@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -29,30 +28,15 @@ import pandas as pd
 from cx.ingest import load as loader
 from cx.ingest.options import IngestOptions
 from cx.ingest.plan import Plan, make_plan
-from cx.ingest.problems import ALREADY_LOADED, REPLACE_BATCH, IngestProblem, Problem
+from cx.ingest.once import load_lock, replace_same_file
+from cx.ingest.problems import IngestProblem, Problem
 from cx.ingest.readers import RAW, FileRefused, RawFile, read_into
 from cx.storage import Store, StoreError, run
 from cx.storage.store import migrate
-from cx.storage.batches import (
-    Batch, active_with_sha256, get_batch, list_batches, new_batch_id, rollback_batch,
-)
+from cx.storage.batches import Batch, get_batch, list_batches, new_batch_id, rollback_batch
 
 Progress = Callable[[str, float], None]
 JSON_ERROR_LIMIT = 1000
-# One load at a time per database file and table within this process. DuckDB lets inserts of two
-# open transactions both commit, so two sessions loading one file at once stored it twice
-# (issue 12); other processes are already kept out by the database file's own lock, which a
-# load holds from staging to commit.
-_LOAD_LOCKS: dict[tuple[str, str], threading.Lock] = {}
-_LOAD_LOCKS_GUARD = threading.Lock()
-
-
-def _load_lock(store: Store, table: str) -> threading.Lock:
-    key = (str(store.path.resolve()), table)
-    with _LOAD_LOCKS_GUARD:
-        return _LOAD_LOCKS.setdefault(key, threading.Lock())
-
-
 @dataclass(frozen=True)
 class Preview:
     raw: RawFile
@@ -215,7 +199,7 @@ def _run(store: Store, source: str | Path | bytes, options: IngestOptions,
                 run(cur, "SET enable_progress_bar = false")  # never mixed into --json output
                 raw = _stage(cur, path, options)  # autocommitted TEMP table: stable rowids
                 tick("matching", 0.3)
-                with _load_lock(store, options.table), _transaction(cur):
+                with load_lock(store, options.table), _transaction(cur):
                     report = _inside(cur, raw, options, tick, write, sha)
                     if report.refused or not write:
                         raise _Abort(report)
@@ -245,7 +229,7 @@ def _transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
 def _inside(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions,
             tick: Progress, write: bool, sha: str | None) -> IngestReport:
     plan = make_plan(cur, raw, options)  # mistakes in the declarations are reported first
-    replaced = _replace_same_file(cur, options, sha, options.file_name or raw.file_name)
+    replaced = replace_same_file(cur, options, sha, options.file_name or raw.file_name)
     tick("validating", 0.5)
     batch_id = new_batch_id()
     checked = loader.check(cur, plan, batch_id)
@@ -269,24 +253,6 @@ def _inside(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions
         message += f"; replaced batch {', '.join(replaced)} (same file)"
     return IngestReport("loaded", **{**_fields(report), "batch_id": batch_id,
                                      "rows_loaded": loaded, "message": message})
-
-
-def _replace_same_file(cur: duckdb.DuckDBPyConnection, options: IngestOptions, sha: str | None,
-                       name: str) -> tuple[str, ...]:
-    """The same bytes loaded into the same table are refused, naming the batch, unless the
-    user asked to replace it: then that batch is rolled back in this load's transaction (a
-    refused or failed load leaves it in place)."""
-    earlier = active_with_sha256(cur, options.table, sha) if sha else []
-    if earlier and not options.replace:
-        first = earlier[0]
-        raise IngestProblem(Problem(
-            ALREADY_LOADED, f"{name}: this file (the same content) is already loaded as batch "
-            f"{first.batch_id} ({first.file_name or 'no name'}, {first.created_at:%Y-%m-%d %H:%M}"
-            f" UTC, {first.rows_loaded} rows); nothing was written. Replace that batch to load "
-            "the file again", choices=(REPLACE_BATCH,), batch_id=first.batch_id))
-    for batch in earlier:
-        rollback_batch(cur, batch.batch_id)
-    return tuple(b.batch_id for b in earlier)
 
 
 def _provenance(raw: RawFile, options: IngestOptions) -> dict[str, Any]:
