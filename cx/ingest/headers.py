@@ -166,7 +166,8 @@ def match_columns(
     by_header = {h.casefold(): i for i, h in enumerate(headers)}
     unknown = [h for h in overrides if h.casefold() not in by_header]
     if unknown:
-        raise ValueError(f"--map names headers that are not in the file: {', '.join(unknown)}; "
+        raise ValueError(f"the mapping names headers that are not in the file: "
+                         f"{', '.join(unknown)}; "
                          f"the headers are: {', '.join(headers)}")
     mapped = {by_header[h.casefold()]: f for h, f in overrides.items()}
     taken = set(mapped.values())
@@ -206,10 +207,10 @@ def _resolve(
         return ColumnMatch(i + 1, header, found[0], "auto")
     note = ""
     if len(found) > 1:
-        note = f"could be any of {', '.join(found)}; use --map to choose"
+        note = f"could be any of {', '.join(found)}; choose one in the mapping"
     elif found:
         rivals = [headers[j] for j, f in proposals.items() if found[0] in f and j != i]
-        note = f"{found[0]} is claimed by {', '.join(rivals)} too; use --map to choose"
+        note = f"{found[0]} is claimed by {', '.join(rivals)} too; choose in the mapping"
     return ColumnMatch(i + 1, header, snake_case(header), "extra", note)
 
 
@@ -236,10 +237,11 @@ def check_overrides(table: str, overrides: Mapping[str, str]) -> None:
     seen: dict[str, str] = {}
     for header, target in overrides.items():
         if target in BOOKKEEPING:
-            raise ValueError(f"--map {header!r}={target}: {target} is bookkeeping, not loadable")
+            raise ValueError(f"mapping {header!r} to {target}: {target} is bookkeeping, not "
+                             "loadable")
         if target not in canonical and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", target):
-            raise ValueError(f"--map {header!r}={target!r}: not a field of {table} and not a "
+            raise ValueError(f"mapping {header!r} to {target!r}: not a field of {table} and not a "
                              "valid new column name (snake_case letters, digits, _)")
         if target in seen:
-            raise ValueError(f"--map sends both {seen[target]!r} and {header!r} to {target}")
+            raise ValueError(f"the mapping sends both {seen[target]!r} and {header!r} to {target}")
         seen[target] = header

@@ -71,7 +71,7 @@ def make_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptio
     headers = display_headers(raw.headers)
     if len(headers) == 1 and any(sep in headers[0] for sep in ";,\t|"):
         raise ValueError(f"{raw.file_name}: read as a single column named {headers[0]!r}; the "
-                         f"delimiter {raw.delimiter!r} looks wrong (declare it with --delimiter)")
+                         f"delimiter {raw.delimiter!r} looks wrong (declare the delimiter)")
     check_overrides(table, options.mapping)
     headers, paired = combine_date_time(cur, headers, options.date_time)
     profiles = profile_columns(cur, len(headers))
@@ -190,26 +190,27 @@ def _check_declarations(specs: tuple[ColumnSpec, ...], headers: list[str],
     for header in options.units:
         spec = by_header.get(header)
         if spec is None:
-            raise ValueError(f"--unit {header!r}: no such header; headers: {', '.join(headers)}")
+            raise ValueError(f"unit for {header!r}: no such header; headers: {', '.join(headers)}")
         unit = options.units[header]
         if spec.field == "tenure_months" and unit not in TENURE_UNITS:
-            raise ValueError(f"--unit {header!r}={unit}: tenure is in years or months")
+            raise ValueError(f"unit {unit} for {header!r}: tenure is in years or months")
         if spec.field != "tenure_months" and (spec.kind != "duration" or unit in TENURE_UNITS):
-            raise ValueError(f"--unit {header!r}={unit}: that column goes to {spec.field}, which "
+            raise ValueError(f"unit {unit} for {header!r}: that column goes to {spec.field}, which "
                              "is not a duration (first_response_hours, resolution_hours, an "
                              "H:MM:SS column) or tenure_months")
     unknown = [h for h in options.missing if h != "*" and h not in by_header
                and all(s.field != h for s in specs)]
     if unknown:
-        raise ValueError(f"--missing names columns that are not in the file: {', '.join(unknown)}")
+        raise ValueError(f"missing-value codes name columns that are not in the file: "
+                         f"{', '.join(unknown)}")
     for name in options.reverse:
         spec = next((s for s in specs if s.field == name), None)
         if spec is None or spec.kind not in ("score", "rating"):
-            raise ValueError(f"--reverse {name}: no score or rating column {name} in this file")
+            raise ValueError(f"reverse coding {name}: no score or rating column {name} in this file")
     for name in options.scales:
         if name not in by_header and all(s.field != name for s in specs):
             if name not in DEFAULT_SCALES:
-                raise ValueError(f"--scale {name}: no such field or header in this file")
+                raise ValueError(f"scale for {name}: no such field or header in this file")
 
 
 def _complete(plan: Plan, options: IngestOptions) -> Plan:
