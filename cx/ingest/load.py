@@ -137,7 +137,8 @@ def check(cur: duckdb.DuckDBPyConnection, plan: Plan, batch_id: str) -> Checked:
     """Everything short of writing: errors, valid rows, duplicates against the table."""
     build_typed(cur, list(plan.specs))
     if plan.synthetic_key:
-        _content_keys(cur, list(plan.headers), plan.date.isoformat() if plan.date else None)
+        dated = plan.date is not None and plan.spec(TIME_FIELD[plan.table]) is None
+        _content_keys(cur, list(plan.headers), plan.date.isoformat() if dated else None)
     build_errors(cur, list(plan.specs), _cross_checks(plan))
     errors = run(cur, f"SELECT _row AS row, col AS column, message FROM {ERRORS} "
                       "ORDER BY _row, col").df()

@@ -7,6 +7,7 @@ back, added every row again.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 from pathlib import Path
@@ -178,3 +179,25 @@ def test_tickets_without_an_id_get_content_ids(tmp_path: Path, store: Store) -> 
     report = load(store, path, IngestOptions("tickets"))  # before: refused, no ticket_id
     assert (report.rows_loaded, report.plan["synthetic_key"]) == (2, True), report.message
     assert "ticket_id" in report.plan["derived"]
+
+
+def test_one_date_is_part_of_the_content_only_without_a_date_column(tmp_path: Path,
+                                                                     store: Store) -> None:
+    dated = tmp_path / "dated.csv"
+    dated.write_text("Submitted At,NPS\n2024-05-01,9\n,7\n", encoding="utf-8")
+    assert load(store, dated, IngestOptions("responses", date=dt.date(2024, 5, 2))).rows_loaded \
+        == 2
+    copy = tmp_path / "copy.csv"  # the same rows in another order, another date for the blank
+    copy.write_text("Submitted At,NPS\n,7\n2024-05-01,9\n", encoding="utf-8")
+    again = load(store, copy, IngestOptions("responses", date=dt.date(2024, 5, 9)))
+    assert (again.rows_loaded, again.rows_duplicate) == (0, 2)
+    undated = tmp_path / "undated.csv"  # no date column: the date given says which wave it is
+    undated.write_text("NPS\n9\n7\n", encoding="utf-8")
+    assert load(store, undated, IngestOptions("responses", date=dt.date(2024, 6, 1))) \
+        .rows_loaded == 2
+    wave = tmp_path / "wave2.csv"
+    wave.write_text("NPS\n7\n9\n", encoding="utf-8")
+    assert load(store, wave, IngestOptions("responses", date=dt.date(2024, 7, 1))).rows_loaded \
+        == 2
+    assert load(store, wave, IngestOptions("responses", date=dt.date(2024, 6, 1),
+                                           file_name="w.csv", replace=True)).rows_loaded == 0
