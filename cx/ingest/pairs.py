@@ -10,6 +10,8 @@ column keeps the date column's header and place, so matching and row errors name
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import duckdb
 
 from cx.ingest.headers import normalise
@@ -66,14 +68,18 @@ def _clock_24h(t: str) -> str:
 
 
 def combine_date_time(cur: duckdb.DuckDBPyConnection, headers: list[str],
-                      declared: tuple[tuple[str, str], ...]) -> tuple[list[str], dict[str, str]]:
+                      declared: tuple[tuple[str, str], ...],
+                      mapped: Iterable[str] = ()) -> tuple[list[str], dict[str, str]]:
     """Rebuild cx_raw with each pair as one column; returns (headers, {date header: time header}).
 
     The combined text is "date time" (just the date when the time cell is blank), parsed later
     like any timestamp column, so day-first dates and AM/PM clocks work as they do elsewhere.
+    A time column the user mapped somewhere itself is left alone.
     """
+    chosen = {h.casefold() for h in mapped}
     pairs = _declared(headers, declared) or [
-        (i, j) for i, j in _named_pairs(headers) if _values_agree(cur, i, j)]
+        (i, j) for i, j in _named_pairs(headers)
+        if headers[j].casefold() not in chosen and _values_agree(cur, i, j)]
     if not pairs:
         return headers, {}
     times = {j for _, j in pairs}

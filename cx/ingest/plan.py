@@ -73,7 +73,7 @@ def make_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptio
         raise ValueError(f"{raw.file_name}: read as a single column named {headers[0]!r}; the "
                          f"delimiter {raw.delimiter!r} looks wrong (declare the delimiter)")
     check_overrides(table, options.mapping)
-    headers, paired = combine_date_time(cur, headers, options.date_time)
+    headers, paired = combine_date_time(cur, headers, options.date_time, options.mapping)
     profiles = profile_columns(cur, len(headers))
 
     def suits(position: int, name: str) -> bool:

@@ -87,6 +87,12 @@ def test_declared_date_time_pair_and_ordinary_headers(tmp_path: Path, store: Sto
     assert store.query("SELECT response_id, submitted_at FROM responses ORDER BY 1") == [
         ("r1", dt.datetime(2024, 2, 3, 17, 45)), ("r2", dt.datetime(2024, 2, 25, 8, 5)),
         ("r3", dt.datetime(2024, 3, 1, 19, 30))]
+    kept = tmp_path / "kept.csv"  # a time column the user maps on purpose stays a column
+    kept.write_text("Response ID,Date,Time,NPS\nr4,2024-03-02,17:45,9\n", encoding="utf-8")
+    report = load(store, kept, IngestOptions("responses", mapping={"Time": "local_time"}))
+    assert report.mapping["Time"] == "local_time", report.message
+    assert store.scalar("SELECT submitted_at FROM responses WHERE response_id = 'r4'") == \
+        dt.datetime(2024, 3, 2)
 
 
 def test_tenure_in_years_is_stored_in_months(tmp_path: Path, store: Store) -> None:
