@@ -32,7 +32,8 @@ def handle_rollback(args: argparse.Namespace, settings: Settings) -> CommandResu
     try:
         result = rollback(Store(settings.db_path), args.batch_id)
     except StoreError as exc:
-        raise CommandRefused(str(exc)) from exc
+        hint = "; `python -m cx batches` lists them" if "no batch with id" in str(exc) else ""
+        raise CommandRefused(f"{exc}{hint}") from exc
     text = f"rolled back {result['batch_id']}: {result['rows_removed']} rows removed from " \
            f"{result['table']}"
     return CommandResult(data=result, text=text)

@@ -8,8 +8,9 @@ from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
 from cx.ingest import IngestOptions, IngestReport, load, validate
 from cx.ingest.options import (
-    parse_date, parse_map, parse_missing, parse_scales, parse_units,
+    parse_date, parse_date_time, parse_map, parse_missing, parse_scales, parse_units,
 )
+from cx.ingest.problems import MAP_COLUMN, ONE_DATE, REPLACE_BATCH, Problem
 from cx.storage import Store
 from cx.storage.schema import RECORD_TABLES
 
@@ -38,6 +39,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--delimiter", help="CSV delimiter (default: sniffed)")
     p.add_argument("--date-order", choices=("dmy", "mdy"),
                    help="for dates like 03/04/2023 that the column itself cannot settle")
+    p.add_argument("--date-time", action="append", default=[], metavar="'Date header=Time header'",
+                   help="read a date column and a time-of-day column as one timestamp "
+                        "(found without this when named like Date/Time or Call Date/Call Time)")
+    p.add_argument("--replace", action="store_true",
+                   help="the same file is loaded already: replace that batch (one transaction)")
     p.add_argument("--dry-run", action="store_true", help="validate and show the mapping only")
     p.set_defaults(func=handle)
 
@@ -49,7 +55,8 @@ def options_from(args: argparse.Namespace) -> IngestOptions:
             scales=parse_scales(args.scale), missing=parse_missing(args.missing),
             reverse=tuple(args.reverse), date=parse_date(args.date), on_error=args.on_error,
             encoding=args.encoding, sheet=args.sheet, delimiter=args.delimiter,
-            date_order=args.date_order,
+            date_order=args.date_order, replace=args.replace,
+            date_time=parse_date_time(args.date_time),
         )
     except (ValueError, LookupError) as exc:
         raise CommandRefused(str(exc)) from exc
@@ -61,8 +68,19 @@ def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
     report = (validate if args.dry_run else load)(store, args.file, options)
     data = report.as_json()
     if report.refused:
-        raise CommandRefused(report.message, {k: v for k, v in data.items() if k != "error"})
+        message = report.message + hint(report.problem)
+        raise CommandRefused(message, {k: v for k, v in data.items() if k != "error"})
     return CommandResult(data=data, text=_text(report))
+
+
+def hint(problem: Problem | None) -> str:
+    """The command-line way to settle a problem the core describes without naming flags."""
+    if problem is None:
+        return ""
+    ways = {MAP_COLUMN: f'--map "HEADER={problem.field}"', ONE_DATE: "--date YYYY-MM-DD",
+            REPLACE_BATCH: "--replace"}
+    flags = [ways[c] for c in problem.choices if c in ways]
+    return f" (on the command line: {' or '.join(flags)})" if flags else ""
 
 
 def _text(report: IngestReport) -> str:

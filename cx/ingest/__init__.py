@@ -7,9 +7,13 @@ from cx.ingest.api import (
     IngestReport, Preview, batches, errors_csv, load, preview, rollback, validate,
 )
 from cx.ingest.options import IngestOptions
+from cx.ingest.problems import (
+    ALREADY_LOADED, MAP_COLUMN, MISSING_FIELD, ONE_DATE, REPLACE_BATCH, Problem,
+)
 from cx.ingest.readers import FileRefused
 
 __all__ = [
-    "FileRefused", "IngestOptions", "IngestReport", "Preview", "batches", "errors_csv", "load",
-    "preview", "rollback", "validate",
+    "ALREADY_LOADED", "FileRefused", "IngestOptions", "IngestReport", "MAP_COLUMN",
+    "MISSING_FIELD", "ONE_DATE", "Preview", "Problem", "REPLACE_BATCH", "batches", "errors_csv",
+    "load", "preview", "rollback", "validate",
 ]

@@ -18,7 +18,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,8 @@ import pandas as pd
 from cx.ingest import load as loader
 from cx.ingest.options import IngestOptions
 from cx.ingest.plan import Plan, make_plan
+from cx.ingest.once import load_lock, replace_same_file
+from cx.ingest.problems import IngestProblem, Problem
 from cx.ingest.readers import RAW, FileRefused, RawFile, read_into
 from cx.storage import Store, StoreError, run
 from cx.storage.store import migrate
@@ -35,14 +37,13 @@ from cx.storage.batches import Batch, get_batch, list_batches, new_batch_id, rol
 
 Progress = Callable[[str, float], None]
 JSON_ERROR_LIMIT = 1000
-
-
 @dataclass(frozen=True)
 class Preview:
     raw: RawFile
     rows: pd.DataFrame  # the first records, columns named by header
     columns: list[dict[str, Any]]  # proposed mapping, one entry per column
     problem: str | None = None  # why the file cannot be loaded as it is (mapping level)
+    problem_detail: Problem | None = None  # the same, when the user can settle it by a choice
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class IngestReport:
     plan: dict[str, Any] = field(default_factory=dict)
     message: str = ""
     sha256: str | None = None
+    problem: Problem | None = None  # a refusal the user can settle by a choice (problems.py)
+    replaced: tuple[str, ...] = ()  # batches this load replaced (IngestOptions.replace)
 
     @property
     def refused(self) -> bool:
@@ -77,7 +80,8 @@ class IngestReport:
                        for r, c, m in shown.itertuples(index=False)],
             "errors_total": len(self.errors), "mapping": self.mapping,
             "status": self.status, "message": self.message, "file_name": self.file_name,
-            "plan": self.plan,
+            "plan": self.plan, "sha256": self.sha256, "replaced": list(self.replaced),
+            "problem": self.problem.as_dict() if self.problem else None,
         }
 
 
@@ -130,11 +134,12 @@ def preview(source: str | Path | bytes, options: IngestOptions, rows: int = 20,
         frame = run(cur, f"SELECT * EXCLUDE (_row) FROM {RAW} ORDER BY _row LIMIT ?",
                     [rows]).df()
         frame.columns = _unique(headers)
+        columns, problem, detail = [], None, None
         try:
-            columns, problem = [s.describe() for s in make_plan(cur, raw, options).specs], None
+            columns = [s.describe() for s in make_plan(cur, raw, options).specs]
         except ValueError as exc:
-            columns, problem = [], str(exc)
-        return Preview(raw, frame, columns, problem)
+            problem, detail = str(exc), getattr(exc, "problem", None)
+        return Preview(raw, frame, columns, problem, detail)
 
 
 @contextmanager
@@ -194,14 +199,16 @@ def _run(store: Store, source: str | Path | bytes, options: IngestOptions,
                 run(cur, "SET enable_progress_bar = false")  # never mixed into --json output
                 raw = _stage(cur, path, options)  # autocommitted TEMP table: stable rowids
                 tick("matching", 0.3)
-                with _transaction(cur):
+                with load_lock(store, options.table), _transaction(cur):
                     report = _inside(cur, raw, options, tick, write, sha)
                     if report.refused or not write:
                         raise _Abort(report)
         except _Abort as stop:
             report = stop.report
         except (FileRefused, ValueError, StoreError) as exc:
-            report = IngestReport("refused", options.table, name, message=str(exc), sha256=sha)
+            problem = exc.problem if isinstance(exc, IngestProblem) else None
+            report = IngestReport("refused", options.table, name, message=str(exc), sha256=sha,
+                                  problem=problem)
         tick("done", 1.0)
         return report
 
@@ -221,11 +228,12 @@ def _transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 def _inside(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions,
             tick: Progress, write: bool, sha: str | None) -> IngestReport:
-    plan = make_plan(cur, raw, options)
+    plan = make_plan(cur, raw, options)  # mistakes in the declarations are reported first
+    replaced = replace_same_file(cur, options, sha, options.file_name or raw.file_name)
     tick("validating", 0.5)
     batch_id = new_batch_id()
-    checked = loader.check(cur, plan, sha or "", batch_id)
-    report = _report(options, raw, plan, checked, sha)
+    checked = loader.check(cur, plan, batch_id)
+    report = replace(_report(options, raw, plan, checked, sha), replaced=replaced)
     if checked.rows_rejected and options.on_error == "reject":
         return _refused(report, checked)
     if not write:
@@ -234,13 +242,15 @@ def _inside(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions
     batch = Batch(batch_id, "upload", options.table, report.file_name, sha, options.uploader,
                   rows_read=checked.rows_read, rows_loaded=checked.rows_new,
                   rows_rejected=checked.rows_rejected, rows_duplicate=checked.rows_duplicate,
-                  mapping={**plan.describe(), "mapping": plan.mapping, **_provenance(raw,
-                                                                                     options)})
-    loaded = loader.write(cur, plan, batch, sha or "")
+                  mapping={**plan.describe(), "mapping": plan.mapping, "replaced": list(replaced),
+                           **_provenance(raw, options)})
+    loaded = loader.write(cur, plan, batch)
     if loaded != checked.rows_new:  # cannot happen inside one transaction; never record a lie
         raise ValueError(f"internal: expected {checked.rows_new} new rows, inserted {loaded}")
     message = (f"loaded {loaded} new rows as batch {batch_id}; {checked.rows_duplicate} already "
                f"present, {checked.rows_rejected} skipped with errors")
+    if replaced:
+        message += f"; replaced batch {', '.join(replaced)} (same file)"
     return IngestReport("loaded", **{**_fields(report), "batch_id": batch_id,
                                      "rows_loaded": loaded, "message": message})
 
@@ -271,7 +281,8 @@ def _refused(report: IngestReport, checked: loader.Checked) -> IngestReport:
     message = (f"refused: {rows} of {checked.rows_read} rows have errors "
                f"({len(checked.errors)} in all); nothing was written. Fix the file, or load "
                "the valid rows with --on-error skip")
-    return IngestReport("refused", **{**_fields(report), "rows_loaded": 0, "message": message})
+    return IngestReport("refused", **{**_fields(report), "rows_loaded": 0, "message": message,
+                                      "replaced": ()})
 
 
 def batches(store: Store, include_rolled_back: bool = True) -> list[Batch]:

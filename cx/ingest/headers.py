@@ -42,11 +42,14 @@ _TICKET = {
     "priority": ("priority",),
     "status": ("status",),
     "opened_at": ("opened at", "opened", "created at", "created", "open date", "created date",
-                  "date opened", "creation date"),
+                  "date opened", "creation date", "date", "call date", "contact date",
+                  "call start", "call start time"),
     "first_response_at": ("first response at", "first response time", "first reply at",
                           "first reply time", "first responded at"),
     "resolved_at": ("resolved at", "resolved", "resolution date", "closed at",
                     "time to resolution", "resolution time", "date resolved"),
+    "resolved": ("resolved", "is resolved", "resolved y n", "resolved flag", "solved",
+                 "issue resolved", "resolution status"),
     "first_response_hours": ("first response hours", "first response time", "frt",
                              "first reply time", "first response time hours"),
     "resolution_hours": ("resolution hours", "time to resolution", "resolution time", "ttr",
@@ -62,12 +65,13 @@ _CUSTOMER = {
     "monthly_revenue": ("monthly revenue", "monthly charges", "monthly charge", "mrr",
                         "monthly fee"),
     "clv": ("clv", "cltv", "ltv", "customer lifetime value", "lifetime value"),
-    "tenure_months": ("tenure", "tenure months", "tenure in months"),
+    "tenure_months": ("tenure", "tenure months", "tenure in months", "tenure years",
+                      "tenure in years"),
     "plan": ("plan", "subscription plan", "tariff", "price plan"),
 }
 _TABLE_SPECIFIC = {"responses": _SURVEY, "tickets": _TICKET, "customers": _CUSTOMER}
 _PREFIXES = ("ticket ", "customer ", "survey ", "response ", "client ")
-_NOT_MATCHABLE = {"batch_id", "csat_scale_min", "csat_scale_max", "ces_scale_min", "ces_scale_max"}
+BOOKKEEPING = {"batch_id", "csat_scale_min", "csat_scale_max", "ces_scale_min", "ces_scale_max"}
 
 
 @dataclass(frozen=True)
@@ -107,15 +111,31 @@ def _phrases(table: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def candidates(table: str, header: str) -> list[str]:
-    """Canonical fields whose phrases (or own name) equal the header, with or without a prefix."""
+def ranked_candidates(table: str, header: str) -> list[tuple[int, str]]:
+    """(tier, field) for every field the header could feed; a lower tier is a surer match.
+
+    Tier 0: the header is the field's own name (`customer_id`, `Customer ID`); tier 1: a known
+    phrase as written; tier 2: a phrase after dropping a prefix (`Ticket Channel` -> channel).
+    Why tiers: the prefix rule makes `customer_id` read as the key phrase `id` too, and a file
+    with both `response_id` and `customer_id` must not lose either to that collision.
+    """
     norm = normalise(header)
-    forms = {norm} | {norm.removeprefix(p) for p in _PREFIXES if norm.startswith(p)}
+    stripped = {norm.removeprefix(p) for p in _PREFIXES if norm.startswith(p)}
     found = []
     for name, phrases in _phrases(table).items():
-        if forms & ({normalise(name)} | set(phrases)):
-            found.append(name)
-    return found
+        own = normalise(name)
+        if norm == own:
+            found.append((0, name))
+        elif norm in phrases:
+            found.append((1, name))
+        elif stripped & ({own} | set(phrases)):
+            found.append((2, name))
+    return sorted(found)
+
+
+def candidates(table: str, header: str) -> list[str]:
+    """Canonical fields whose phrases (or own name) equal the header, with or without a prefix."""
+    return [name for _, name in ranked_candidates(table, header)]
 
 
 def display_headers(headers: tuple[str | None, ...]) -> list[str]:
@@ -146,21 +166,35 @@ def match_columns(
     by_header = {h.casefold(): i for i, h in enumerate(headers)}
     unknown = [h for h in overrides if h.casefold() not in by_header]
     if unknown:
-        raise ValueError(f"--map names headers that are not in the file: {', '.join(unknown)}; "
+        raise ValueError(f"the mapping names headers that are not in the file: "
+                         f"{', '.join(unknown)}; "
                          f"the headers are: {', '.join(headers)}")
     mapped = {by_header[h.casefold()]: f for h, f in overrides.items()}
     taken = set(mapped.values())
-    proposals: dict[int, list[str]] = {}
-    for i, header in enumerate(headers):
-        if i not in mapped:
-            found = [f for f in candidates(table, header) if f not in taken and fits(i + 1, f)]
-            proposals[i] = found
+    ranked = {i: [(t, f) for t, f in ranked_candidates(table, h) if f not in taken
+                  and fits(i + 1, f)] for i, h in enumerate(headers) if i not in mapped}
+    proposals = _surest(ranked)
     claims = Counter(f for found in proposals.values() for f in found)
     out = []
     for i, header in enumerate(headers):
         out.append(_resolve(i, header, mapped.get(i), proposals.get(i, []), claims, headers,
                             proposals))
     return _unique_extra_names(table, out)
+
+
+def _surest(ranked: dict[int, list[tuple[int, str]]]) -> dict[int, list[str]]:
+    """Per column, the fields it matches at least as surely as any other column does, keeping
+    only its surest tier: `customer_id` (own name) beats the prefix reading `id` of the key."""
+    best: dict[str, int] = {}
+    for found in ranked.values():
+        for tier, name in found:
+            best[name] = min(tier, best.get(name, tier))
+    out = {}
+    for i, found in ranked.items():
+        viable = [(t, f) for t, f in found if t == best[f]]
+        top = min((t for t, _ in viable), default=None)
+        out[i] = [f for t, f in viable if t == top]
+    return out
 
 
 def _resolve(
@@ -173,16 +207,16 @@ def _resolve(
         return ColumnMatch(i + 1, header, found[0], "auto")
     note = ""
     if len(found) > 1:
-        note = f"could be any of {', '.join(found)}; use --map to choose"
+        note = f"could be any of {', '.join(found)}; choose one in the mapping"
     elif found:
         rivals = [headers[j] for j, f in proposals.items() if found[0] in f and j != i]
-        note = f"{found[0]} is claimed by {', '.join(rivals)} too; use --map to choose"
+        note = f"{found[0]} is claimed by {', '.join(rivals)} too; choose in the mapping"
     return ColumnMatch(i + 1, header, snake_case(header), "extra", note)
 
 
 def _unique_extra_names(table: str, matches: list[ColumnMatch]) -> list[ColumnMatch]:
     """Extra names must not hit a canonical field or each other: add _2, _3, ..."""
-    used = {f.name for f in CANONICAL[table]} | _NOT_MATCHABLE
+    used = {f.name for f in CANONICAL[table]} | BOOKKEEPING
     used |= {m.field for m in matches if m.how != "extra"}
     out = []
     for m in matches:
@@ -202,11 +236,12 @@ def check_overrides(table: str, overrides: Mapping[str, str]) -> None:
     canonical = {f.name for f in CANONICAL[table]}
     seen: dict[str, str] = {}
     for header, target in overrides.items():
-        if target in _NOT_MATCHABLE:
-            raise ValueError(f"--map {header!r}={target}: {target} is bookkeeping, not loadable")
+        if target in BOOKKEEPING:
+            raise ValueError(f"mapping {header!r} to {target}: {target} is bookkeeping, not "
+                             "loadable")
         if target not in canonical and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", target):
-            raise ValueError(f"--map {header!r}={target!r}: not a field of {table} and not a "
+            raise ValueError(f"mapping {header!r} to {target!r}: not a field of {table} and not a "
                              "valid new column name (snake_case letters, digits, _)")
         if target in seen:
-            raise ValueError(f"--map sends both {seen[target]!r} and {header!r} to {target}")
+            raise ValueError(f"the mapping sends both {seen[target]!r} and {header!r} to {target}")
         seen[target] = header

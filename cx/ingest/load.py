@@ -14,8 +14,10 @@ import duckdb
 import pandas as pd
 
 from cx.ingest.coerce import ERRORS, TYPED, ColumnSpec, build_errors, build_typed
+from cx.ingest.options import TENURE_UNITS
 from cx.ingest.plan import Plan
 from cx.ingest.profile import lit
+from cx.ingest.readers import RAW
 from cx.storage import FieldInfo, add_extra_field, quote_ident, run
 from cx.storage.batches import Batch, insert_batch
 from cx.storage.schema import NATURAL_KEY, TIME_FIELD
@@ -56,7 +58,7 @@ def _cross_checks(plan: Plan) -> list[tuple[str, str, str]]:
     if time_index is not None and plan.date is None and plan.table != "customers":
         spec = plan.specs[time_index]
         out.append((f"r{time_index} IS NULL", spec.header,
-                    lit(f"empty {spec.field}: required (or give --date for blanks)")))
+                    lit(f"empty {spec.field}: required (or give one date for the blanks)")))
     return out
 
 
@@ -70,10 +72,12 @@ def _value(i: int, spec: ColumnSpec) -> str:
         return f"CAST({value} AS SMALLINT)"
     if spec.kind == "rating" and spec.reverse and spec.scale:
         return f"({lit(sum(spec.scale))} - f{i})"
+    if spec.kind == "measure" and spec.unit in TENURE_UNITS:
+        return f"(f{i} * {lit(TENURE_UNITS[spec.unit])})"
     return f"f{i}"
 
 
-def _columns(plan: Plan, sha256: str, batch_id: str) -> dict[str, str]:
+def _columns(plan: Plan, batch_id: str) -> dict[str, str]:
     """field -> SQL over cx_typed, in table column order where it matters not."""
     cols = {s.field: _value(i, s) for i, s in enumerate(plan.specs)}
     for score in ("csat", "ces"):
@@ -82,7 +86,7 @@ def _columns(plan: Plan, sha256: str, batch_id: str) -> dict[str, str]:
             cols[f"{score}_scale_min"] = f"CAST({lit(spec.scale[0])} AS SMALLINT)"
             cols[f"{score}_scale_max"] = f"CAST({lit(spec.scale[1])} AS SMALLINT)"
     if plan.synthetic_key:
-        cols[NATURAL_KEY[plan.table]] = f"{lit(sha256[:16] + ':')} || _row"
+        cols[NATURAL_KEY[plan.table]] = f"(SELECT k.key FROM {KEYS} k WHERE k._row = {TYPED}._row)"
     time_field = TIME_FIELD[plan.table]
     if plan.date is not None:
         day = f"CAST({lit(plan.date.isoformat())} AS TIMESTAMP)"
@@ -91,27 +95,54 @@ def _columns(plan: Plan, sha256: str, batch_id: str) -> dict[str, str]:
                           ("resolution_hours", "resolved_at")):
         if duration in plan.derived:
             cols[duration] = _hours(cols[end], cols["opened_at"])
+    if "resolved" in plan.derived:
+        known = [f"{cols[c]} IS NOT NULL" for c in ("resolved_at", "resolution_hours") if c in cols]
+        cols["resolved"] = f"({' OR '.join(known)})"
     if "churned" in plan.derived:
         cols["churned"] = f"({cols['churned_at']} IS NOT NULL)"
     cols["batch_id"] = lit(batch_id)
     return cols
 
 
-def _valid_select(plan: Plan, sha256: str, batch_id: str) -> str:
+KEYS = "cx_content_keys"
+
+
+def _content_keys(cur: duckdb.DuckDBPyConnection, headers: list[str], day: str | None) -> None:
+    """cx_content_keys(_row, key): an id from what a row says, for files without an id column.
+
+    The hash covers every header with its raw value (sorted by header, so column order and the
+    mapping chosen do not matter) and the one date given for every row; the occurrence number
+    among identical rows keeps two identical answers two. The same rows loaded again, in any
+    order, get the same ids and are counted as duplicates instead of stored twice.
+    """
+    order = sorted(range(len(headers)), key=lambda i: (headers[i], i))
+    parts = [f"{lit(headers[i] + '=')} || coalesce(c{i + 1}, chr(0))" for i in order]
+    if day is not None:
+        parts.append(lit(f"date={day}"))
+    content = f"md5(concat_ws(chr(31), {', '.join(parts)}))"
+    run(cur, f"CREATE OR REPLACE TEMP TABLE {KEYS} AS SELECT _row, 'h' || left(h, 20) || '-' || "
+             f"row_number() OVER (PARTITION BY h ORDER BY _row) AS key "
+             f"FROM (SELECT _row, {content} AS h FROM {RAW})")
+
+
+def _valid_select(plan: Plan, batch_id: str) -> str:
     """The final field values of every row that passed every check."""
-    cols = _columns(plan, sha256, batch_id)
+    cols = _columns(plan, batch_id)
     select = ", ".join(f"{sql} AS {quote_ident(name)}" for name, sql in cols.items())
     return (f"SELECT {select} FROM {TYPED} "
             f"WHERE _row NOT IN (SELECT _row FROM {ERRORS} WHERE _row IS NOT NULL)")
 
 
-def check(cur: duckdb.DuckDBPyConnection, plan: Plan, sha256: str, batch_id: str) -> Checked:
+def check(cur: duckdb.DuckDBPyConnection, plan: Plan, batch_id: str) -> Checked:
     """Everything short of writing: errors, valid rows, duplicates against the table."""
     build_typed(cur, list(plan.specs))
+    if plan.synthetic_key:
+        dated = plan.date is not None and plan.spec(TIME_FIELD[plan.table]) is None
+        _content_keys(cur, list(plan.headers), plan.date.isoformat() if dated else None)
     build_errors(cur, list(plan.specs), _cross_checks(plan))
     errors = run(cur, f"SELECT _row AS row, col AS column, message FROM {ERRORS} "
                       "ORDER BY _row, col").df()
-    key_sql = _columns(plan, sha256, batch_id)[NATURAL_KEY[plan.table]]
+    key_sql = _columns(plan, batch_id)[NATURAL_KEY[plan.table]]
     key = quote_ident(NATURAL_KEY[plan.table])
     read, rejected = run(cur, f"SELECT count(*), count(*) FILTER (WHERE _row IN "
                               f"(SELECT _row FROM {ERRORS})) FROM {TYPED}").fetchone()
@@ -122,18 +153,19 @@ def check(cur: duckdb.DuckDBPyConnection, plan: Plan, sha256: str, batch_id: str
     return Checked(int(read), int(rejected), int(dupes), valid - int(dupes), errors)
 
 
-def write(cur: duckdb.DuckDBPyConnection, plan: Plan, batch: Batch, sha256: str) -> int:
+def write(cur: duckdb.DuckDBPyConnection, plan: Plan, batch: Batch) -> int:
     """Register extra columns, insert the new rows, record the batch; returns rows inserted."""
     for spec in plan.specs:
         if spec.extra:
             low, high = spec.scale if spec.scale else (None, None)
-            add_extra_field(cur, plan.table, FieldInfo(plan.table, spec.field, spec.kind, True,
+            kind = "measure" if spec.kind == "duration" else spec.kind  # stored in hours
+            add_extra_field(cur, plan.table, FieldInfo(plan.table, spec.field, kind, True,
                                                        spec.header, low, high), batch.batch_id)
-    names = list(_columns(plan, sha256, batch.batch_id))
+    names = list(_columns(plan, batch.batch_id))
     cols = ", ".join(quote_ident(n) for n in names)
     key = quote_ident(NATURAL_KEY[plan.table])
     inserted, = run(cur, f"INSERT INTO {plan.table} ({cols}) SELECT {cols} FROM "
-                         f"({_valid_select(plan, sha256, batch.batch_id)}) v WHERE NOT EXISTS "
+                         f"({_valid_select(plan, batch.batch_id)}) v WHERE NOT EXISTS "
                          f"(SELECT 1 FROM {plan.table} t WHERE t.{key} = v.{key})").fetchone()
     insert_batch(cur, batch)
     return int(inserted)

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from cx.storage.schema import RECORD_TABLES
 
 UNITS = {"seconds": 1 / 3600, "minutes": 1 / 60, "hours": 1.0, "hms": 1.0}
+TENURE_UNITS = {"months": 1.0, "years": 12.0}  # tenure_months is stored in months
 _UNIT_ALIASES = {"s": "seconds", "sec": "seconds", "second": "seconds", "m": "minutes",
                  "min": "minutes", "minute": "minutes", "h": "hours", "hour": "hours",
-                 "h:mm:ss": "hms"}
+                 "h:mm:ss": "hms", "y": "years", "yr": "years", "yrs": "years",
+                 "year": "years", "month": "months", "mo": "months"}
 DEFAULT_SCALES = {"csat": (1, 5), "ces": (1, 7), "nps": (0, 10)}
 ALL_RATINGS = "*"  # --missing "0" or "*=0": the code applies to every rating column but nps
 
@@ -37,6 +39,10 @@ class IngestOptions:
     date_order: str | None = None  # dmy / mdy when a column cannot tell
     file_name: str | None = None  # shown in provenance (a page upload is a temporary file)
     uploader: str | None = None
+    replace: bool = False  # the same file is loaded already: roll that batch back and reload
+    # (date header, time header) pairs read as one timestamp; pairs named like Date/Time or
+    # Call Date/Call Time are found without this
+    date_time: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.table not in RECORD_TABLES:
@@ -53,9 +59,9 @@ class IngestOptions:
                 raise ValueError(f"--scale {name}={low}-{high}: the minimum must be below the "
                                  "maximum")
         for header, unit in self.units.items():
-            if unit not in UNITS:
+            if unit not in UNITS and unit not in TENURE_UNITS:
                 raise ValueError(f"--unit {header!r}={unit!r}: use seconds, minutes, hours or "
-                                 "hms (H:MM:SS)")
+                                 "hms (H:MM:SS) for durations, years or months for tenure")
 
     def scale_for(self, field_name: str, header: str) -> tuple[int, int] | None:
         return self.scales.get(header, self.scales.get(field_name, DEFAULT_SCALES.get(field_name)))
@@ -106,6 +112,11 @@ def parse_missing(values: Iterable[str]) -> dict[str, str]:
         else:
             out.update(_pairs([item], "--missing"))
     return out
+
+
+def parse_date_time(values: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """"Date header=Time header" pairs for --date-time."""
+    return tuple(_pairs(values, "--date-time").items())
 
 
 def parse_date(value: str | None) -> dt.date | None:

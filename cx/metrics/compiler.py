@@ -149,15 +149,17 @@ def agg_where(func: type[exp.Func], value: exp.Expression, cond: exp.Expression,
 def metric_columns(metric: MetricDef) -> list[str]:
     """Raw columns the base CTE must carry for a metric type."""
     match metric.type:
-        case MetricType.NPS | MetricType.QUANTILE:
+        case MetricType.NPS:
             return [metric.column or ""]
+        case MetricType.QUANTILE:  # resolved: a ticket resolved at an unknown time is not waiting
+            return [metric.column or "", *(["resolved"] if metric.table == "tickets" else [])]
         case MetricType.SHARE | MetricType.MEAN:
             c = metric.column or ""
             return [c, f"{c}_scale_min", f"{c}_scale_max"]
         case MetricType.COUNT:
             return []
         case MetricType.SURVIVAL:
-            return ["resolution_hours", "opened_at", "status"]
+            return ["resolution_hours", "opened_at", "status", "resolved"]
         case MetricType.CHURN:
             return ["churned", "churned_at", "signup_at"]
         case MetricType.CLV:

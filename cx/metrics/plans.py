@@ -79,7 +79,10 @@ def aggregates(metric: MetricDef, dialect: EngineDialect) -> list:
         case MetricType.QUANTILE:
             x = col(metric.column or "")
             valid = x >= 0
-            return [count_where(valid, "n"), count_where(x.is_(exp.null()), "waiting"),
+            waiting = x.is_(exp.null())
+            if metric.table == "tickets":  # resolved at an unknown time: out of FRT, not waiting
+                waiting = exp.and_(waiting, _resolved_unknown_time(x).not_())
+            return [count_where(valid, "n"), count_where(waiting, "waiting"),
                     exp.Filter(this=dialect.quantile(x, metric.q or 0.5),
                                expression=exp.Where(this=valid)).as_("value"), n_rows]
         case MetricType.SURVIVAL | MetricType.CHURN:
@@ -116,6 +119,12 @@ def main_statement(query: MetricQuery, metric: MetricDef, dialect: EngineDialect
     return Statement(tree, params.values)
 
 
+def _resolved_unknown_time(duration: exp.Expression) -> exp.Expression:
+    """A ticket flagged resolved (a yes/no column) without a time: neither open (censored) nor
+    waiting; excluded from time metrics, like a ticket closed without resolution."""
+    return exp.and_(exp.func("coalesce", col("resolved"), exp.false()), duration.is_(exp.null()))
+
+
 def latest_ticket_time() -> exp.Expression:
     """Default as_of: the latest timestamp anywhere in the tickets table (deterministic)."""
     latest = exp.func("greatest", exp.Max(this=col("opened_at")),
@@ -132,7 +141,8 @@ def _survival(query: MetricQuery, metric: MetricDef, dialect: EngineDialect, tz:
     unresolved = status.isin(*[exp.Literal.string(s) for s in CLOSED_UNRESOLVED])
     age = (dialect.epoch_seconds(as_of) - dialect.epoch_seconds(col("opened_at"))) / 3600.0
     t = exp.Case().when(res >= 0, res).when(
-        exp.and_(res.is_(exp.null()), exp.func("coalesce", unresolved, exp.false()).not_()), age)
+        exp.and_(res.is_(exp.null()), exp.func("coalesce", unresolved, exp.false()).not_(),
+                 _resolved_unknown_time(res).not_()), age)
     event = exp.func("coalesce", res >= 0, exp.false())
     keys = [col(k) for k in query.keys]
     # Rounded to the minute so the rows returned are bounded by distinct minutes, not tickets

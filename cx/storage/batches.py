@@ -82,11 +82,18 @@ def get_batch(cur: duckdb.DuckDBPyConnection, batch_id: str) -> Batch | None:
     return _row_to_batch(rows[0]) if rows else None
 
 
+def active_with_sha256(cur: duckdb.DuckDBPyConnection, table: str, sha256: str) -> list[Batch]:
+    """Active batches of `table` loaded from a file with these exact bytes (oldest first)."""
+    rows = run(cur, f"SELECT {_COLUMNS} FROM batches WHERE table_name = ? AND sha256 = ? "
+                    "AND status = 'active' ORDER BY created_at, batch_id", [table, sha256])
+    return [_row_to_batch(r) for r in rows.fetchall()]
+
+
 def rollback_batch(cur: duckdb.DuckDBPyConnection, batch_id: str) -> int:
     """Delete exactly this batch's records (call inside a transaction); returns rows removed."""
     batch = get_batch(cur, batch_id)
     if batch is None:
-        raise StoreError(f"no batch with id {batch_id!r}; `python -m cx batches` lists them")
+        raise StoreError(f"no batch with id {batch_id!r}")
     if batch.status != "active":
         raise StoreError(f"batch {batch_id} was already rolled back at {batch.rolled_back_at}")
     removed = run(

@@ -65,6 +65,7 @@ CANONICAL: dict[str, tuple[Field, ...]] = {
         _f("csat", "SMALLINT", "score"),
         _f("csat_scale_min", "SMALLINT", "meta"),
         _f("csat_scale_max", "SMALLINT", "meta"),
+        _f("resolved", "BOOLEAN", "flag"),  # migration 4: resolved, even when the time is unknown
     ),
     "customers": (
         _f("customer_id", "VARCHAR", "key"),
@@ -86,8 +87,14 @@ NATURAL_KEY = {"responses": "response_id", "tickets": "ticket_id", "customers": 
 TIME_FIELD = {"responses": "submitted_at", "tickets": "opened_at", "customers": "signup_at"}
 
 
+# Canonical fields added by a later migration: the first migration must keep creating the tables
+# as they were released, and the later one adds the column.
+ADDED_LATER = {("tickets", "resolved"): 4}
+
+
 def _create_table(table: str) -> str:
-    cols = ",\n  ".join(f"{f.name} {f.sql_type}" for f in CANONICAL[table])
+    cols = ",\n  ".join(f"{f.name} {f.sql_type}" for f in CANONICAL[table]
+                        if (table, f.name) not in ADDED_LATER)
     return f"CREATE TABLE {table} (\n  {cols}\n)"
 
 
@@ -147,6 +154,14 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
   payload VARCHAR NOT NULL,         -- JSON: numbers, tests, movers, drivers, sentences
   payload_sha256 VARCHAR NOT NULL
 )""",
+        ),
+    ),
+    (
+        4,
+        (
+            # A yes/no "resolved" column of a call-centre export: true with resolved_at unknown
+            # keeps the ticket out of time metrics (it is not open, and its time is not known).
+            "ALTER TABLE tickets ADD COLUMN resolved BOOLEAN",
         ),
     ),
 )

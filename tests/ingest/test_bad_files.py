@@ -60,8 +60,10 @@ CASES = [
      "not a whole number", (2, "CSAT")),
     ("bad_boolean", _text("Customer ID,Churn\nc1,Yes\nc2,maybe\n"), ("--table", "customers"),
      "not a yes/no value: 'maybe'", (3, "Churn")),
-    ("no_ticket_id", _text("Channel,Opened At\nChat,2024-01-02\n"), ("--table", "tickets"),
-     "no column for ticket_id", None),
+    # tickets and answers without an id get content-derived ids (issue 14 item 6); customers
+    # need theirs, since surveys and tickets link to it
+    ("no_customer_id", _text("Region,Signup Date\nEU,2024-01-02\n"), ("--table", "customers"),
+     "no column for customer_id", None),
     ("no_open_time", _text("Ticket ID,Channel\nt1,Chat\n"), ("--table", "tickets"),
      "no column for opened_at", None),
     ("negative_duration", _text("Ticket ID,Opened At,Handle Time\nt1,2024-01-02,-30\n"),

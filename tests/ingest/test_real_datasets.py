@@ -113,21 +113,25 @@ def test_airline_responses(run_cli: CliRunner, store: Store) -> None:
     (TICKETS, "tickets", TICKETS_ALL_ROWS),
     ("airline_passenger_satisfaction_test.csv", "responses", ("--date", "2024-03-01")),
 ])
-def test_reupload_changes_nothing_and_rollback_restores(
+def test_reupload_is_refused_replace_reloads_and_rollback_restores(
     run_cli: CliRunner, store: Store, name: str, table: str, extra: tuple[str, ...],
 ) -> None:
     path = dataset(name)
     counts0 = store.table_counts()
     code, first = run_cli("ingest", path, "--table", table, *extra)
     assert code == 0
-    loaded = fingerprint(store)[table]
-    code, again = run_cli("ingest", path, "--table", table, *extra)
-    assert code == 0
-    assert (again["rows_loaded"], again["rows_duplicate"]) == (0, first["rows_loaded"])
-    assert fingerprint(store)[table] == loaded
-    code, rolled = run_cli("rollback", first["batch_id"])
+    loaded = fingerprint(store)
+    code, again = run_cli("ingest", path, "--table", table, *extra)  # same bytes: refused
+    assert code == 1 and first["batch_id"] in again["error"] and "--replace" in again["error"]
+    assert again["problem"]["batch_id"] == first["batch_id"]
+    assert fingerprint(store) == loaded
+    code, replaced = run_cli("ingest", path, "--table", table, *extra, "--replace")
+    assert code == 0 and replaced["replaced"] == [first["batch_id"]]
+    assert replaced["rows_loaded"] == first["rows_loaded"]
+    assert fingerprint(store)[table][1] == loaded[table][1]
+    code, rolled = run_cli("rollback", replaced["batch_id"])
     assert code == 0 and rolled["rows_removed"] == first["rows_loaded"]
     assert store.table_counts()[table] == counts0[table]
     code, listed = run_cli("batches")
     status = {b["batch_id"]: b["status"] for b in listed}
-    assert status == {first["batch_id"]: "rolled_back", again["batch_id"]: "active"}
+    assert status == {first["batch_id"]: "rolled_back", replaced["batch_id"]: "rolled_back"}

@@ -25,7 +25,7 @@ def store(tmp_path: Path) -> Store:
 
 def test_new_database_gets_every_table_and_the_latest_version(store: Store) -> None:
     assert store.table_counts() == {"responses": 0, "tickets": 0, "customers": 0, "batches": 0}
-    assert store.schema_version() == LATEST_VERSION == 3
+    assert store.schema_version() == LATEST_VERSION == 4
     for table, fields in CANONICAL.items():
         cols = [r[0] for r in store.query(f"DESCRIBE {table}")]
         assert cols == [f.name for f in fields]
@@ -41,13 +41,26 @@ def test_migration_from_an_older_version_keeps_data(tmp_path: Path) -> None:
     conn.close()
     forget_migrations()
     store = Store(path)
-    assert store.schema_version() == 3
+    assert store.schema_version() == 4
     assert store.query("SELECT response_id, nps FROM responses") == [("r1", 9)]
     assert store.query("SELECT count(*) FROM field_catalog") == [(0,)]
     # and migrating again is a no-op
     with store.connect() as conn:
-        assert migrate(conn) == 3
+        assert migrate(conn) == 4
     assert [v for v, _ in MIGRATIONS] == sorted(v for v, _ in MIGRATIONS)
+
+
+def test_migration_4_adds_the_resolved_flag_to_a_version_3_database(tmp_path: Path) -> None:
+    path = tmp_path / "v3.duckdb"
+    conn = duckdb.connect(str(path))
+    assert migrate(conn, target=3) == 3
+    conn.execute("INSERT INTO tickets (ticket_id, opened_at) VALUES ('t1', '2024-01-02')")
+    conn.close()
+    forget_migrations()
+    store = Store(path)
+    assert store.schema_version() == 4
+    assert [r[0] for r in store.query("DESCRIBE tickets")] == [f.name for f in CANONICAL["tickets"]]
+    assert store.query("SELECT ticket_id, resolved FROM tickets") == [("t1", None)]
 
 
 def test_values_travel_as_parameters_not_sql(store: Store) -> None:
