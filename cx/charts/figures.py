@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cx.charts.format import axis_tickformat, axis_title, format_ci, format_value
+from cx.charts.text import BR
 from cx.charts.theme import (
     ACCENT, BAD, BADGE_COLOR, GOOD, MUTED, PALETTE, PRIMARY, TIER_COLOR, band_fill, styled,
 )
@@ -20,8 +21,8 @@ from cx.charts.theme import (
 
 def _hover_lines(df: pd.DataFrame, unit: str) -> list[str]:
     return [
-        f"{format_value(r.value, unit)}<br>95% CI {format_ci(r.ci_low, r.ci_high, unit)}"
-        f"<br>n = {int(r.n):,}" + ("" if r.reliability == "ok" else f" ({r.reliability})")
+        f"{format_value(r.value, unit)}{BR}95% CI {format_ci(r.ci_low, r.ci_high, unit)}"
+        f"{BR}n = {int(r.n):,}" + ("" if r.reliability == "ok" else f" ({r.reliability})")
         for r in df.itertuples()
     ]
 
@@ -90,7 +91,7 @@ def heatmap(df: pd.DataFrame, x: str, y: str, unit: str, label: str, title: str)
     shown = df.assign(value=df["value"].where(df["reliability"] == "ok"))
     grid = shown.pivot(index=y, columns=x, values="value")
     counts = df.pivot(index=y, columns=x, values="n").reindex_like(grid)
-    text = [[("" if pd.isna(v) else format_value(v, unit)) + f"<br>n={int(c) if not pd.isna(c) else 0}"
+    text = [[("" if pd.isna(v) else format_value(v, unit)) + f"{BR}n={int(c) if not pd.isna(c) else 0}"
              for v, c in zip(row_v, row_c, strict=True)]
             for row_v, row_c in zip(grid.to_numpy(), counts.to_numpy(), strict=True)]
     fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=[str(c) for c in grid.columns],
@@ -107,7 +108,7 @@ def survival_curves(df: pd.DataFrame, title: str, group: str = "group") -> go.Fi
     for i, (name, g) in enumerate(df.groupby(group, sort=True)):
         fig.add_trace(go.Scatter(x=g["t"], y=g["s"], mode="lines", line_shape="hv",
                                  name=str(name), line={"color": PALETTE[i % len(PALETTE)]},
-                                 hovertemplate="%{x:.1f} h: %{y:.1%} still open<extra>" + str(name) + "</extra>"))
+                                 hovertemplate="%{x:.1f} h: %{y:.1%} still open<extra>%{fullData.name}</extra>"))
     fig.update_xaxes(title="hours since opened", type="log")
     fig.update_yaxes(title="share still open", tickformat=".0%", range=[0, 1])
     return styled(fig, title)
