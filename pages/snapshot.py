@@ -7,6 +7,7 @@ import streamlit as st
 
 from cx.charts import figures
 from cx.charts.format import format_value
+from cx.charts.text import md_plain
 from cx.snapshots import SnapshotRefused, default_week, find_chromium, get_or_build
 from cx.snapshots import load_snapshot, pdf_bytes, render_html, restated, snapshot_weeks, view
 from cx.ui import components as ui
@@ -34,7 +35,8 @@ by_name = view.restated_by_name(changes)
 st.caption(f"Frozen {snap.built_at:%Y-%m-%d %H:%M} UTC by {snap.built_by} · weeks run Monday–"
            f"Sunday in {snap.tz} · {len(snap.batch_ids)} data batches"
            + (f" · {len(changes)} numbers restated by later uploads" if changes else ""))
-st.markdown("\n".join(f"- {view.md_escape(s)}" for s in snap.payload["headlines"]))
+# Headlines name segments from uploads: shown as typed, never as links, colours or icons.
+st.markdown("\n".join(f"- {md_plain(s)}" for s in snap.payload["headlines"]))
 
 html = render_html(snap, changes)
 left, right = st.columns(2)

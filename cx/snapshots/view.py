@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,14 +12,6 @@ from cx.charts.format import format_change, format_ci, format_value
 from cx.snapshots.report import restated_text
 from cx.snapshots.service import Restatement
 from cx.snapshots.store import Snapshot
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$])")
-
-
-def md_escape(text: str) -> str:
-    """Text shown through st.markdown as text: segment names and labels come from uploads."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
 
 def history_frame(block: dict[str, Any]) -> pd.DataFrame:
     """The 12-week series in the columns figures.trend reads (period, value, CI, n, tier)."""
