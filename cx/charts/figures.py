@@ -49,7 +49,8 @@ def ci_bars(df: pd.DataFrame, category: str, unit: str, label: str, title: str,
     for r in hidden.itertuples():
         fig.add_annotation(x=0, xref="paper", y=str(getattr(r, category)), text=f"n = {int(r.n)} (hidden)",
                            showarrow=False, xanchor="left", font={"color": MUTED})
-    fig.update_xaxes(title=axis_title(label, unit), tickformat=axis_tickformat(unit))
+    fig.update_xaxes(title=axis_title(label, unit), tickformat=axis_tickformat(
+        unit, [*shown["ci_low"], *shown["ci_high"], *shown["value"]]))
     fig.update_yaxes(title=category.replace("_", " "), categoryorder="array",
                      categoryarray=list(data[category].astype(str)))
     return styled(fig, title, height=max(260, 60 + 34 * len(data)))
@@ -73,7 +74,8 @@ def trend(df: pd.DataFrame, unit: str, label: str, title: str, series: str | Non
             hovertext=_hover_lines(g, unit), hoverinfo="text+x",
             customdata=np.array(g["period"].astype(str)),
         ))
-    fig.update_yaxes(title=axis_title(label, unit), tickformat=axis_tickformat(unit))
+    fig.update_yaxes(title=axis_title(label, unit), tickformat=axis_tickformat(
+        unit, [*df["ci_low"], *df["ci_high"], *df["value"]]))
     fig.update_xaxes(title="period")
     return styled(fig, title)
 
@@ -141,7 +143,8 @@ def quadrant(df: pd.DataFrame, imp_cut: float, perf_cut: float, title: str) -> g
     fig.add_hline(y=imp_cut, line_dash="dot", line_color=MUTED)
     fig.add_vline(x=perf_cut, line_dash="dot", line_color=MUTED)
     fig.update_xaxes(title="performance (mean rating)")
-    fig.update_yaxes(title="importance (share of R²)", tickformat=".0%")
+    fig.update_yaxes(title="importance (share of R²)",
+                     tickformat=axis_tickformat("fraction", [*df["ci_low"], *df["ci_high"]]))
     return styled(fig, title, height=460)
 
 
@@ -158,7 +161,8 @@ def control_chart(df: pd.DataFrame, title: str) -> go.Figure:
                              line={"color": PRIMARY},
                              marker={"size": 8, "color": [BAD if o else PRIMARY for o in df["out_of_control"]]},
                              hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
-    fig.update_yaxes(title="share satisfied", tickformat=".0%")
+    fig.update_yaxes(title="share satisfied", tickformat=axis_tickformat(
+        "fraction", [*df["p"], *df["lcl"], *df["ucl"]]))
     return styled(fig, title)
 
 
@@ -167,5 +171,6 @@ def bars(df: pd.DataFrame, x: str, y: str, unit: str, label: str, title: str) ->
                            customdata=df[x].astype(str),
                            hovertemplate="%{x}: %{y:" + ("," if unit == "count" else "") + ".0f}<extra></extra>"))
     fig.update_xaxes(title=x.replace("_", " "))
-    fig.update_yaxes(title=axis_title(label, unit), tickformat=axis_tickformat(unit))
+    fig.update_yaxes(title=axis_title(label, unit),
+                     tickformat=axis_tickformat(unit, [0.0, *df[y]]))  # bars start at zero
     return styled(fig, title)

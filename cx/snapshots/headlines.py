@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cx.analysis.readings import diff_ci
-from cx.charts.format import format_change, format_value
+from cx.charts.format import format_change, format_p, format_value
 
 MAX_SENTENCES = 5
 Payload = dict[str, Any]
@@ -24,9 +24,7 @@ def _pct(payload: Payload) -> str:
 
 
 def _q(q: float | None) -> str:
-    if q is None:
-        return "q not available"
-    return "q < 0.001" if q < 0.001 else f"q = {q:.3f}"
+    return "q not available" if q is None else format_p(q, "q")
 
 
 def moved(m: dict[str, Any]) -> str:

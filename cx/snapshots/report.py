@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from cx.analysis.readings import diff_ci
-from cx.charts.format import format_change, format_ci, format_value
+from cx.charts.format import format_change, format_ci, format_p, format_value
 from cx.snapshots.service import Restatement
 from cx.snapshots.store import Snapshot
 from cx.snapshots.svg import line_chart
@@ -40,8 +40,7 @@ def _verdict(m: dict[str, Any]) -> tuple[str, str]:
     if ch["p"] is None:
         return "not tested", ""
     if ch["significant"]:
-        return f"significant (q = {ch['q']:.3f})" if ch["q"] >= 0.001 else \
-            "significant (q < 0.001)", "sig"
+        return f"significant ({format_p(ch['q'], 'q')})", "sig"
     return "not significant", ""
 
 

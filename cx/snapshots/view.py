@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from cx.analysis.readings import diff_ci
-from cx.charts.format import format_change, format_ci, format_value
+from cx.charts.format import format_change, format_ci, format_p, format_value
 from cx.snapshots.report import restated_text
 from cx.snapshots.service import Restatement
 from cx.snapshots.store import Snapshot
@@ -45,7 +45,7 @@ def tile_text(block: dict[str, Any], restated: Restatement | None) -> str:
         parts.append("change not tested")
     else:
         verdict = "significant" if ch["significant"] else "not significant"
-        q = "" if ch["q"] is None else f" (q = {ch['q']:.3f})"
+        q = "" if ch["q"] is None else f" ({format_p(ch['q'], 'q')})"
         parts.append(f"change CI {diff_ci(ch['ci_low'], ch['ci_high'], unit)}, {verdict}{q}")
     control = block.get("control") or {}
     if control.get("points"):

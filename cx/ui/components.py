@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cx.charts import figures
-from cx.charts.format import format_change, format_ci, format_value
+from cx.charts.format import format_change, format_ci, format_p, format_value
 from cx.domain import DateRange, Filters
 from cx.export import to_csv_bytes
 from cx.kpis import Tile
@@ -103,7 +103,7 @@ def kpi_tile(t: Tile) -> None:
         st.metric(t.label, format_value(t.value, t.unit), delta=delta, delta_color=colour,
                   help=t.help, border=False)
         if t.tested:
-            test = f"p = {t.p:.3f}" + (" (significant)" if t.significant else "")
+            test = format_p(t.p) + (" (significant)" if t.significant else "")
         else:
             test = "no test for medians; compare the intervals"
         prev = "" if math.isnan(t.previous) else f"previous {format_value(t.previous, t.unit)}; "
