@@ -124,6 +124,11 @@ def segment_points(a: SegmentAnalysis) -> pd.DataFrame:
     return a.table.assign(segment=segment_names(a.table))
 
 
+def segment_export(a: SegmentAnalysis) -> pd.DataFrame:
+    """The segments table for download: numbers as numbers, in the metric's unit."""
+    return segment_points(a).rename(columns={"segment": a.by}).assign(unit=a.unit)
+
+
 def heat_ready(rows: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     """Engine rows by two fields, with missing keys named, ready for figures.heatmap."""
     out = rows.copy()
