@@ -57,16 +57,19 @@ def ci_bars(df: pd.DataFrame, category: str, unit: str, label: str, title: str,
 
 
 def trend(df: pd.DataFrame, unit: str, label: str, title: str, series: str | None = None) -> go.Figure:
-    """A line per series with its CI band; unreliable periods drawn as grey markers."""
+    """A line per series with its CI band; unreliable periods drawn as grey markers. The title
+    says "(95% CI band)" only when a band is drawn (counts have no interval)."""
     fig = go.Figure()
+    banded = bool((df["ci_low"].notna() & df["ci_high"].notna()).any())
     groups = [(None, df)] if series is None else list(df.groupby(series, sort=True))
     for i, (name, g) in enumerate(groups):
         g = g.sort_values("period")
         color = PALETTE[i % len(PALETTE)]
-        fig.add_trace(go.Scatter(x=list(g["period"]) + list(g["period"])[::-1],
-                                 y=list(g["ci_high"]) + list(g["ci_low"])[::-1], fill="toself",
-                                 fillcolor=band_fill(color), line={"width": 0}, hoverinfo="skip",
-                                 showlegend=False))
+        if banded:
+            fig.add_trace(go.Scatter(x=list(g["period"]) + list(g["period"])[::-1],
+                                     y=list(g["ci_high"]) + list(g["ci_low"])[::-1],
+                                     fill="toself", fillcolor=band_fill(color),
+                                     line={"width": 0}, hoverinfo="skip", showlegend=False))
         fig.add_trace(go.Scatter(
             x=g["period"], y=g["value"], mode="lines+markers", name=str(name or label),
             line={"color": color, "width": 2},
@@ -77,7 +80,7 @@ def trend(df: pd.DataFrame, unit: str, label: str, title: str, series: str | Non
     fig.update_yaxes(title=axis_title(label, unit), tickformat=axis_tickformat(
         unit, [*df["ci_low"], *df["ci_high"], *df["value"]]))
     fig.update_xaxes(title="period")
-    return styled(fig, title)
+    return styled(fig, f"{title} (95% CI band)" if banded else title)
 
 
 def sparkline(values: Sequence[float], color: str = PRIMARY) -> go.Figure:
