@@ -96,7 +96,8 @@ def heatmap(df: pd.DataFrame, x: str, y: str, unit: str, label: str, title: str)
     shown = df.assign(value=df["value"].where(df["reliability"] == "ok"))
     grid = shown.pivot(index=y, columns=x, values="value")
     counts = df.pivot(index=y, columns=x, values="n").reindex_like(grid)
-    text = [[("" if pd.isna(v) else format_value(v, unit)) + f"{BR}n={int(c) if not pd.isna(c) else 0}"
+    text = [[("" if pd.isna(v) else format_value(v, unit))
+             + f"{BR}n={int(c) if not pd.isna(c) else 0}"
              for v, c in zip(row_v, row_c, strict=True)]
             for row_v, row_c in zip(grid.to_numpy(), counts.to_numpy(), strict=True)]
     fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=[str(c) for c in grid.columns],
@@ -113,7 +114,8 @@ def survival_curves(df: pd.DataFrame, title: str, group: str = "group") -> go.Fi
     for i, (name, g) in enumerate(df.groupby(group, sort=True)):
         fig.add_trace(go.Scatter(x=g["t"], y=g["s"], mode="lines", line_shape="hv",
                                  name=str(name), line={"color": PALETTE[i % len(PALETTE)]},
-                                 hovertemplate="%{x:.1f} h: %{y:.1%} still open<extra>%{fullData.name}</extra>"))
+                                 hovertemplate="%{x:.1f} h: %{y:.1%} still open"
+                                               "<extra>%{fullData.name}</extra>"))
     fig.update_xaxes(title="hours since opened", type="log")
     fig.update_yaxes(title="share still open", tickformat=".0%", range=[0, 1])
     return styled(fig, title)

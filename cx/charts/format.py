@@ -77,7 +77,8 @@ def format_p(p: float | None, name: str = "p") -> str:
     """'p = 0.032' or 'p < 0.001' (never 'p = 0.000'); 'not tested' without a value."""
     if _missing(p) or math.isinf(float(p)):  # type: ignore[arg-type]
         return "not tested"
-    return f"{name} < 0.001" if float(p) < 0.001 else f"{name} = {float(p):.3f}"  # type: ignore[arg-type]
+    value = float(p)  # type: ignore[arg-type]
+    return f"{name} < 0.001" if value < 0.001 else f"{name} = {value:.3f}"
 
 
 _TICK = {"fraction": ("%", 0), "scale points": ("f", 2), "hours": ("f", 1), "count": (",f", 0),
