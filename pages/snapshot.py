@@ -59,6 +59,16 @@ for i, m in enumerate(blocks):
                   delta_color=view.delta_colour(m), help=view.tile_help(m), border=False)
         st.caption(view.tile_text(m, by_name.get(m["name"])))
 
+others = [w for w in snapshot_weeks(store) if w != week]
+if others:
+    chosen = st.multiselect("Compare with other weeks", sorted(others, reverse=True),
+                            format_func=lambda w: w.label(), key="snapshot_compare",
+                            placeholder="pick weeks to set beside this one")
+    if chosen:
+        frozen = [snap] + [s for s in (load_snapshot(store, w) for w in chosen) if s is not None]
+        shown, raw = view.compare_frames(frozen)
+        ui.table(shown, "snapshot_compare_table", f"weeks compared {week}", export=raw)
+
 st.subheader("12-week history")
 chart_cols = st.columns(2)
 for i, m in enumerate(blocks):

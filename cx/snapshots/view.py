@@ -96,5 +96,23 @@ def payload_rows(snapshot: Snapshot, part: str) -> pd.DataFrame:
     return pd.DataFrame((snapshot.payload.get(part) or {}).get("rows") or [])
 
 
+def compare_frames(snapshots: Sequence[Snapshot]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Several frozen weeks side by side: one row per headline metric, one column per week
+    (as shown), and the same numbers long and raw for downloads (week, metric, value, CI, n)."""
+    raw = pd.DataFrame([
+        {"week": s.payload["week"], "metric": m["name"], "label": m["label"], "unit": m["unit"],
+         "value": m["value"], "ci_low": m["ci_low"], "ci_high": m["ci_high"], "n": m["n"]}
+        for s in snapshots for m in s.payload["metrics"]])
+    if raw.empty:
+        return raw, raw
+    shown = raw.assign(text=[f"{format_value(v, u)} (n = {n:,})" for v, u, n
+                             in zip(raw["value"], raw["unit"], raw["n"], strict=True)])
+    table = shown.pivot_table(index="label", columns="week", values="text", aggfunc="first",
+                              sort=False)
+    order = list(dict.fromkeys(raw["label"]))
+    table = table.reindex(order)[sorted(table.columns, reverse=True)].reset_index()
+    return table.rename(columns={"label": "metric"}), raw
+
+
 def restated_by_name(changes: Sequence[Restatement]) -> dict[str, Restatement]:
     return {r.name: r for r in changes}
