@@ -9,6 +9,7 @@ says them: minutes under an hour, days from two days on. No format ever shows "i
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 UNITS = ("points", "fraction", "scale points", "hours", "count", "currency")
@@ -16,6 +17,11 @@ UNITS = ("points", "fraction", "scale points", "hours", "count", "currency")
 
 def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _zero_unsigned(text: str) -> str:
+    """'-0 pts', '+0.0 pp', '-0' read as a change that is not there: a zero has no sign."""
+    return text.lstrip("+-") if not re.search(r"[1-9]", text) else text
 
 
 def format_duration(hours: float, sign: str = "") -> str:
@@ -36,6 +42,10 @@ def format_value(value: float | None, unit: str, signed: bool = False) -> str:
     if math.isinf(v):
         return "no upper bound" if v > 0 else "no lower bound"
     sign = "+" if signed and v > 0 else ""
+    return _zero_unsigned(_by_unit(v, unit, sign))
+
+
+def _by_unit(v: float, unit: str, sign: str) -> str:
     match unit:
         case "points":
             return f"{sign}{v:.0f}"
@@ -58,9 +68,9 @@ def format_change(value: float | None, unit: str) -> str:
     if _missing(value):
         return "–"
     if unit == "fraction":
-        return f"{float(value) * 100:+.1f} pp"  # type: ignore[arg-type]
+        return _zero_unsigned(f"{float(value) * 100:+.1f} pp")  # type: ignore[arg-type]
     if unit == "points":
-        return f"{float(value):+.0f} pts"  # type: ignore[arg-type]
+        return _zero_unsigned(f"{float(value):+.0f} pts")  # type: ignore[arg-type]
     return format_value(value, unit, signed=True)
 
 

@@ -81,3 +81,13 @@ def test_report_ticks_differ_on_a_flat_series() -> None:
     svg = line_chart(points, "fraction", "CSAT")
     ticks = re.findall(r'font-size="9" text-anchor="end" fill="#555">([^<]*%)<', svg)
     assert ticks == ["71.387%", "71.410%", "71.433%"]  # format_value alone: 71.4% three times
+
+
+@pytest.mark.parametrize(("value", "unit", "text"), [
+    (0.0, "points", "0 pts"), (-0.3, "points", "0 pts"), (-0.00001, "fraction", "0.0 pp"),
+    (0.0004, "fraction", "0.0 pp"), (-0.001, "hours", "0 min"), (-0.004, "scale points", "0.00"),
+    (-0.6, "points", "-1 pts"), (0.0006, "fraction", "+0.1 pp"),
+])
+def test_a_change_that_rounds_to_zero_has_no_sign(value: float, unit: str, text: str) -> None:
+    assert format_change(value, unit) == text
+    assert format_value(-0.2, "points") == "0"

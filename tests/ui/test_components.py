@@ -20,8 +20,8 @@ def _tile(change: float, p: float, tested: bool = True, higher_is_better: bool =
 
 
 @pytest.mark.parametrize(("change", "p", "tested", "better", "delta", "colour", "words"), [
-    (0.0, 1.0, True, True, "+0.0 pp", "off", "within normal noise"),
-    (0.0, 0.0, True, True, "+0.0 pp ✱", "off", "a real change"),
+    (0.0, 1.0, True, True, "0.0 pp", "off", "within normal noise"),
+    (0.0, 0.0, True, True, "0.0 pp ✱", "off", "a real change"),
     (-0.05, 0.30, True, True, "-5.0 pp", "off", "within normal noise"),
     (-0.05, 0.001, True, True, "-5.0 pp ✱", "normal", "a real change"),
     (0.05, 0.001, True, False, "+5.0 pp ✱", "inverse", "a real change"),
