@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cx.charts.format import axis_tickformat, axis_title, format_ci, format_value
+from cx.charts.format import (
+    axis_tickformat, axis_title, format_ci, format_duration, format_value,
+)
 from cx.charts.text import BR
 from cx.charts.theme import (
     ACCENT, BAD, BADGE_COLOR, GOOD, MUTED, PALETTE, PRIMARY, TIER_COLOR, band_fill, styled,
@@ -114,8 +116,9 @@ def survival_curves(df: pd.DataFrame, title: str, group: str = "group") -> go.Fi
     for i, (name, g) in enumerate(df.groupby(group, sort=True)):
         fig.add_trace(go.Scatter(x=g["t"], y=g["s"], mode="lines", line_shape="hv",
                                  name=str(name), line={"color": PALETTE[i % len(PALETTE)]},
-                                 hovertemplate="%{x:.1f} h: %{y:.1%} still open"
-                                               "<extra>%{fullData.name}</extra>"))
+                                 hovertext=[f"{format_duration(t)}: {format_value(s, 'fraction')}"
+                                            " still open" for t, s in zip(g["t"], g["s"], strict=True)],
+                                 hoverinfo="text+name"))
     fig.update_xaxes(title="hours since opened", type="log")
     fig.update_yaxes(title="share still open", tickformat=".0%", range=[0, 1])
     return styled(fig, title)

@@ -91,3 +91,10 @@ def test_report_ticks_differ_on_a_flat_series() -> None:
 def test_a_change_that_rounds_to_zero_has_no_sign(value: float, unit: str, text: str) -> None:
     assert format_change(value, unit) == text
     assert format_value(-0.2, "points") == "0"
+
+
+def test_survival_hover_reads_minutes_and_days() -> None:
+    curves = pd.DataFrame({"group": ["chat"] * 3, "t": [0.25, 5.0, 72.0], "s": [0.9, 0.5, 0.1]})
+    fig = figures.survival_curves(curves, "Still open")
+    assert list(fig.data[0].hovertext) == ["15 min: 90.0% still open", "5.0 h: 50.0% still open",
+                                          "3.0 days: 10.0% still open"]
