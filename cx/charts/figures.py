@@ -114,11 +114,11 @@ def survival_curves(df: pd.DataFrame, title: str, group: str = "group") -> go.Fi
     """Kaplan–Meier share of tickets still open over time (t in hours, s in 0–1)."""
     fig = go.Figure()
     for i, (name, g) in enumerate(df.groupby(group, sort=True)):
+        hover = [f"{format_duration(t)}: {format_value(s, 'fraction')} still open"
+                 for t, s in zip(g["t"], g["s"], strict=True)]
         fig.add_trace(go.Scatter(x=g["t"], y=g["s"], mode="lines", line_shape="hv",
                                  name=str(name), line={"color": PALETTE[i % len(PALETTE)]},
-                                 hovertext=[f"{format_duration(t)}: {format_value(s, 'fraction')}"
-                                            " still open" for t, s in zip(g["t"], g["s"], strict=True)],
-                                 hoverinfo="text+name"))
+                                 hovertext=hover, hoverinfo="text+name"))
     fig.update_xaxes(title="hours since opened", type="log")
     fig.update_yaxes(title="share still open", tickformat=".0%", range=[0, 1])
     return styled(fig, title)
