@@ -46,7 +46,10 @@ retention = churn.assign(value=1 - churn["value"], ci_low=1 - churn["ci_high"],
 table = pd.concat([ui.metric_rows(churn, [key], "fraction").assign(metric="churn rate"),
                    ui.metric_rows(retention, [key], "fraction").assign(metric="retention rate")],
                   ignore_index=True)[["metric", key, "value", "95% CI", "n", "reliability"]]
-ui.table(table, "cust_churn", f"churn and retention by {by} {view.period_text()}")
+export = pd.concat([ui.metric_export(churn, [key], "fraction").assign(metric="churn rate"),
+                    ui.metric_export(retention, [key], "fraction").assign(metric="retention rate")],
+                   ignore_index=True)
+ui.table(table, "cust_churn", f"churn and retention by {by} {view.period_text()}", export=export)
 
 st.subheader("Customer lifetime value")
 margin = st.slider("Gross margin (assumption for derived CLV)", 0.05, 1.0, 1.0, 0.05,
@@ -58,7 +61,8 @@ st.caption("CLV is a lifetime figure over all customers in scope (the date filte
            "apply). " + clv.metric.help)
 for note in clv.notes:
     st.caption(f"Note: {note}")
-ui.table(ui.metric_rows(clv.rows, [clv_by], "currency"), "cust_clv", f"clv by {clv_by}")
+ui.table(ui.metric_rows(clv.rows, [clv_by], "currency"), "cust_clv", f"clv by {clv_by}",
+         export=ui.metric_export(clv.rows, [clv_by], "currency"))
 
 st.subheader("NPS of churned and retained customers")
 nps = cached.nps_by_churn(for_table(view.filters, "responses"))
@@ -69,4 +73,5 @@ else:
     ui.chart(figures.ci_bars(nps, "status", "points", "NPS",
                              f"NPS by churn status, answers {view.period_text()}"),
              "cust_nps", selectable=False)
-    ui.table(ui.metric_rows(nps, ["status"], "points"), "cust_nps", "nps by churn status")
+    ui.table(ui.metric_rows(nps, ["status"], "points"), "cust_nps", "nps by churn status",
+             export=ui.metric_export(nps, ["status"], "points"))

@@ -54,16 +54,16 @@ else:
         ui.chart(figures.binned(corr.bins, f"Satisfied tickets by resolution time, "
                                            f"{view.period_text()} (95% Wilson CI)"),
                  "drivers_bins", selectable=False)
-        ui.table(views.bin_rows(corr.bins), "drivers_bins", f"csat by sla bucket "
-                                                            f"{view.period_text()}")
+        ui.table(views.bin_rows(corr.bins), "drivers_bins",
+                 f"csat by sla bucket {view.period_text()}", export=corr.bins)
     points = ui.chart(figures.ci_bars(views.group_points(corr), "segment", "scale points",
                                       views.COEFFICIENT[method],
                                       f"{views.COEFFICIENT[method]} within each {control}, "
                                       f"{view.period_text()} (95% CI)"), "drivers_groups")
     ui.drill_down(points, "tickets", tickets, field=control)
     st.caption(f"Click a {control} to open its tickets.")
-    ui.table(views.group_rows(corr), "drivers_groups", f"csat vs resolution by {control} "
-                                                       f"{view.period_text()}")
+    ui.table(views.group_rows(corr), "drivers_groups",
+             f"csat vs resolution by {control} {view.period_text()}", export=corr.by_group)
 
 st.subheader("Key drivers")
 responses = for_table(view.filters, "responses")
@@ -108,4 +108,5 @@ ui.chart(views.quadrant_hover(fig, kda), "drivers_quadrant", selectable=False)
 st.caption("Dotted lines: average importance (1 / number of drivers) and average score. Top left "
            "= fix first; top right = maintain; bottom right = possible over-investment. "
            "Whiskers: 95% bootstrap CI of each share.")
-ui.table(views.driver_rows(kda), "drivers_table", f"key drivers {outcome} {view.period_text()}")
+ui.table(views.driver_rows(kda), "drivers_table", f"key drivers {outcome} {view.period_text()}",
+         export=kda.drivers)

@@ -54,4 +54,5 @@ if page_no > result.pages:  # the filters shrank the result since the page numbe
 st.caption(f"{result.total:,} {table} match ({period_text(filters.dates)}); "
            f"page {page_no} of {result.pages:,}.")
 ui.table(result.rows, "explorer", f"{table} page {page_no}")
+ui.records_export(query, result.total)
 st.number_input("Page", min_value=1, max_value=result.pages, step=1, key="explorer_page")

@@ -20,7 +20,7 @@ view = current_view()
 ui.page_header(
     "Overview",
     f"{view.period_text()} · change against the previous period of the same length; "
-    "✱ marks a significant change (5% level)",
+    "✱ marks a real change, larger than normal noise",
 )
 
 per_metric = tuple(for_table(view.filters, get_metric(m).table) for m in OVERVIEW_METRICS)
@@ -34,6 +34,8 @@ columns = st.columns(3)
 for i, t in enumerate(tiles):
     with columns[i % 3]:
         ui.kpi_tile(t)
+with st.expander("How to read this"):
+    st.caption(ui.OVERVIEW_HOW_TO_READ)
 with st.expander("The numbers as a table"):
     ui.table(tiles_frame(tiles), "kpis", f"kpis {view.period_text()}")
 
@@ -46,7 +48,7 @@ result = cached.metric(MetricQuery(metric=choice, filters=filters, grain=Grain.W
 if result.rows.empty:
     ui.empty(f"No {metric.table} in this period: widen the dates or upload {metric.table}.")
     st.stop()
-title = f"{metric.label} by week, {view.period_text()} (95% CI band)"
+title = f"{metric.label} by week, {view.period_text()}"
 points = ui.chart(figures.trend(result.rows, metric.unit.value, metric.label, title), "trend")
 st.caption("Click a week to open its records in the explorer.")
 ui.drill_down(points, metric.table, filters,

@@ -49,7 +49,8 @@ st.caption(f"Click a dot to open its {metric.table}. Green / red: higher / lower
 st.caption(views.plain(views.heterogeneity_line(analysis)))
 for note in analysis.notes:
     st.caption(views.plain(note))
-ui.table(views.segment_rows(analysis), "segments", f"{name} by {by} {view.period_text()}")
+ui.table(views.segment_rows(analysis), "segments", f"{name} by {by} {view.period_text()}",
+         export=views.segment_export(analysis))
 
 st.subheader("Two dimensions at once")
 others = [d for d in dims if d != by]
@@ -69,5 +70,7 @@ ui.chart(figures.heatmap(views.heat_ready(grid, by, second), by, second, metric.
          "segments_heatmap", selectable=False)
 st.caption("Blank cells have too few answers (or too wide an interval) to show a value.")
 with st.expander("The heat map as a table"):
-    ui.table(ui.metric_rows(views.heat_ready(grid, by, second), [by, second], metric.unit.value),
-             "segments_heat", f"{name} by {by} and {second} {view.period_text()}")
+    heat = views.heat_ready(grid, by, second)
+    ui.table(ui.metric_rows(heat, [by, second], metric.unit.value),
+             "segments_heat", f"{name} by {by} and {second} {view.period_text()}",
+             export=ui.metric_export(heat, [by, second], metric.unit.value))

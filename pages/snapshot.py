@@ -7,8 +7,10 @@ import streamlit as st
 
 from cx.charts import figures
 from cx.charts.format import format_value
+from cx.charts.text import md_plain
 from cx.snapshots import SnapshotRefused, default_week, find_chromium, get_or_build
 from cx.snapshots import load_snapshot, pdf_bytes, render_html, restated, snapshot_weeks, view
+from cx.snapshots.report import HOW_TO_READ
 from cx.ui import components as ui
 from cx.ui import context
 from cx.ui.guard import require_page
@@ -34,7 +36,8 @@ by_name = view.restated_by_name(changes)
 st.caption(f"Frozen {snap.built_at:%Y-%m-%d %H:%M} UTC by {snap.built_by} · weeks run Monday–"
            f"Sunday in {snap.tz} · {len(snap.batch_ids)} data batches"
            + (f" · {len(changes)} numbers restated by later uploads" if changes else ""))
-st.markdown("\n".join(f"- {view.md_escape(s)}" for s in snap.payload["headlines"]))
+# Headlines name segments from uploads: shown as typed, never as links, colours or icons.
+st.markdown("\n".join(f"- {md_plain(s)}" for s in snap.payload["headlines"]))
 
 html = render_html(snap, changes)
 left, right = st.columns(2)
@@ -53,37 +56,50 @@ columns = st.columns(4)
 for i, m in enumerate(blocks):
     with columns[i % 4], st.container(border=True):
         st.metric(m["label"], format_value(m["value"], m["unit"]), delta=view.tile_delta(m),
-                  delta_color="normal" if m["higher_is_better"] else "inverse", border=False)
+                  delta_color=view.delta_colour(m), help=view.tile_help(m), border=False)
         st.caption(view.tile_text(m, by_name.get(m["name"])))
+
+others = [w for w in snapshot_weeks(store) if w != week]
+if others:
+    chosen = st.multiselect("Compare with other weeks", sorted(others, reverse=True),
+                            format_func=lambda w: w.label(), key="snapshot_compare",
+                            placeholder="pick weeks to set beside this one")
+    if chosen:
+        frozen = [snap] + [s for s in (load_snapshot(store, w) for w in chosen) if s is not None]
+        shown, raw = view.compare_frames(frozen)
+        ui.table(shown, "snapshot_compare_table", f"weeks compared {week}", export=raw)
 
 st.subheader("12-week history")
 chart_cols = st.columns(2)
 for i, m in enumerate(blocks):
     with chart_cols[i % 2]:
-        fig = figures.trend(view.history_frame(m), m["unit"], m["label"],
-                            f"{m['label']} by week (95% CI band)")
+        fig = figures.trend(view.history_frame(m), m["unit"], m["label"], f"{m['label']} by week")
         ui.chart(fig, f"snapshot_trend_{m['name']}", selectable=False)
 for m in blocks:
     frame = view.control_frame(m)
     if frame is not None:
-        ui.chart(figures.control_chart(frame, f"{m['label']}: p-chart, limits from the 12 weeks "
-                                              "before each week"),
+        ui.chart(figures.control_chart(frame, f"{m['label']}: usual range (from the 12 weeks "
+                                              "before each week)"),
                  f"snapshot_control_{m['name']}", selectable=False)
 
 st.subheader("Top movers by segment")
 movers = view.movers_frame(snap)
 if movers.empty:
     tested = (snap.payload.get("movers") or {}).get("tested", 0)
-    st.caption(f"No segment changed significantly ({tested} segment changes tested, "
-               "Benjamini–Hochberg corrected).")
+    st.caption(f"No segment moved beyond normal noise ({tested} segment changes checked).")
 else:
-    ui.table(movers, "snapshot_movers", f"movers {week}")
+    ui.table(movers, "snapshot_movers", f"movers {week}", export=view.payload_rows(snap, "movers"))
 
 st.subheader("Top drivers")
 drivers = view.drivers_frame(snap)
 if drivers.empty:
     st.caption("No driver analysis for this week (not enough answers with driver ratings).")
 else:
-    st.caption(f"Share of the explained variance in {snap.payload['drivers']['outcome_label']} "
-               f"over the {snap.payload['drivers']['weeks']} weeks to {snap.payload['sunday']}.")
-    ui.table(drivers, "snapshot_drivers", f"drivers {week}")
+    st.caption(f"What drives {snap.payload['drivers']['outcome_label']} over the "
+               f"{snap.payload['drivers']['weeks']} weeks to {snap.payload['sunday']}: each "
+               "rating's share of what the ratings explain.")
+    ui.table(drivers, "snapshot_drivers", f"drivers {week}",
+             export=view.payload_rows(snap, "drivers"))
+
+with st.expander("How to read this"):
+    st.caption(HOW_TO_READ)

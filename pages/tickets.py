@@ -43,7 +43,10 @@ table = pd.concat(
     [ui.metric_rows(results[m].rows, [by], results[m].metric.unit.value)
      .assign(metric=results[m].metric.label) for m in METRICS], ignore_index=True,
 )[["metric", by, "value", "95% CI", "n", "reliability"]]
-ui.table(table, "tickets_times", f"ticket times by {by} {view.period_text()}")
+export = pd.concat(
+    [ui.metric_export(results[m].rows, [by], results[m].metric.unit.value)
+     .assign(metric=results[m].metric.label) for m in METRICS], ignore_index=True)
+ui.table(table, "tickets_times", f"ticket times by {by} {view.period_text()}", export=export)
 
 st.subheader("Share resolved within the 24-hour SLA")
 sla = results["resolved_within_24h"]

@@ -12,7 +12,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cx.charts.format import axis_tickformat, axis_title, format_ci, format_value
+from cx.charts.format import (
+    axis_tickformat, axis_title, format_ci, format_duration, format_value,
+)
+from cx.charts.text import BR
 from cx.charts.theme import (
     ACCENT, BAD, BADGE_COLOR, GOOD, MUTED, PALETTE, PRIMARY, TIER_COLOR, band_fill, styled,
 )
@@ -20,8 +23,8 @@ from cx.charts.theme import (
 
 def _hover_lines(df: pd.DataFrame, unit: str) -> list[str]:
     return [
-        f"{format_value(r.value, unit)}<br>95% CI {format_ci(r.ci_low, r.ci_high, unit)}"
-        f"<br>n = {int(r.n):,}" + ("" if r.reliability == "ok" else f" ({r.reliability})")
+        f"{format_value(r.value, unit)}{BR}95% CI {format_ci(r.ci_low, r.ci_high, unit)}"
+        f"{BR}n = {int(r.n):,}" + ("" if r.reliability == "ok" else f" ({r.reliability})")
         for r in df.itertuples()
     ]
 
@@ -48,23 +51,27 @@ def ci_bars(df: pd.DataFrame, category: str, unit: str, label: str, title: str,
     for r in hidden.itertuples():
         fig.add_annotation(x=0, xref="paper", y=str(getattr(r, category)), text=f"n = {int(r.n)} (hidden)",
                            showarrow=False, xanchor="left", font={"color": MUTED})
-    fig.update_xaxes(title=axis_title(label, unit), tickformat=axis_tickformat(unit))
+    fig.update_xaxes(title=axis_title(label, unit), tickformat=axis_tickformat(
+        unit, [*shown["ci_low"], *shown["ci_high"], *shown["value"]]))
     fig.update_yaxes(title=category.replace("_", " "), categoryorder="array",
                      categoryarray=list(data[category].astype(str)))
     return styled(fig, title, height=max(260, 60 + 34 * len(data)))
 
 
 def trend(df: pd.DataFrame, unit: str, label: str, title: str, series: str | None = None) -> go.Figure:
-    """A line per series with its CI band; unreliable periods drawn as grey markers."""
+    """A line per series with its CI band; unreliable periods drawn as grey markers. The title
+    says "(95% CI band)" only when a band is drawn (counts have no interval)."""
     fig = go.Figure()
+    banded = bool((df["ci_low"].notna() & df["ci_high"].notna()).any())
     groups = [(None, df)] if series is None else list(df.groupby(series, sort=True))
     for i, (name, g) in enumerate(groups):
         g = g.sort_values("period")
         color = PALETTE[i % len(PALETTE)]
-        fig.add_trace(go.Scatter(x=list(g["period"]) + list(g["period"])[::-1],
-                                 y=list(g["ci_high"]) + list(g["ci_low"])[::-1], fill="toself",
-                                 fillcolor=band_fill(color), line={"width": 0}, hoverinfo="skip",
-                                 showlegend=False))
+        if banded:
+            fig.add_trace(go.Scatter(x=list(g["period"]) + list(g["period"])[::-1],
+                                     y=list(g["ci_high"]) + list(g["ci_low"])[::-1],
+                                     fill="toself", fillcolor=band_fill(color),
+                                     line={"width": 0}, hoverinfo="skip", showlegend=False))
         fig.add_trace(go.Scatter(
             x=g["period"], y=g["value"], mode="lines+markers", name=str(name or label),
             line={"color": color, "width": 2},
@@ -72,9 +79,10 @@ def trend(df: pd.DataFrame, unit: str, label: str, title: str, series: str | Non
             hovertext=_hover_lines(g, unit), hoverinfo="text+x",
             customdata=np.array(g["period"].astype(str)),
         ))
-    fig.update_yaxes(title=axis_title(label, unit), tickformat=axis_tickformat(unit))
+    fig.update_yaxes(title=axis_title(label, unit), tickformat=axis_tickformat(
+        unit, [*df["ci_low"], *df["ci_high"], *df["value"]]))
     fig.update_xaxes(title="period")
-    return styled(fig, title)
+    return styled(fig, f"{title} (95% CI band)" if banded else title)
 
 
 def sparkline(values: Sequence[float], color: str = PRIMARY) -> go.Figure:
@@ -90,7 +98,8 @@ def heatmap(df: pd.DataFrame, x: str, y: str, unit: str, label: str, title: str)
     shown = df.assign(value=df["value"].where(df["reliability"] == "ok"))
     grid = shown.pivot(index=y, columns=x, values="value")
     counts = df.pivot(index=y, columns=x, values="n").reindex_like(grid)
-    text = [[("" if pd.isna(v) else format_value(v, unit)) + f"<br>n={int(c) if not pd.isna(c) else 0}"
+    text = [[("" if pd.isna(v) else format_value(v, unit))
+             + f"{BR}n={int(c) if not pd.isna(c) else 0}"
              for v, c in zip(row_v, row_c, strict=True)]
             for row_v, row_c in zip(grid.to_numpy(), counts.to_numpy(), strict=True)]
     fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=[str(c) for c in grid.columns],
@@ -105,9 +114,11 @@ def survival_curves(df: pd.DataFrame, title: str, group: str = "group") -> go.Fi
     """Kaplan–Meier share of tickets still open over time (t in hours, s in 0–1)."""
     fig = go.Figure()
     for i, (name, g) in enumerate(df.groupby(group, sort=True)):
+        hover = [f"{format_duration(t)}: {format_value(s, 'fraction')} still open"
+                 for t, s in zip(g["t"], g["s"], strict=True)]
         fig.add_trace(go.Scatter(x=g["t"], y=g["s"], mode="lines", line_shape="hv",
                                  name=str(name), line={"color": PALETTE[i % len(PALETTE)]},
-                                 hovertemplate="%{x:.1f} h: %{y:.1%} still open<extra>" + str(name) + "</extra>"))
+                                 hovertext=hover, hoverinfo="text+name"))
     fig.update_xaxes(title="hours since opened", type="log")
     fig.update_yaxes(title="share still open", tickformat=".0%", range=[0, 1])
     return styled(fig, title)
@@ -140,7 +151,8 @@ def quadrant(df: pd.DataFrame, imp_cut: float, perf_cut: float, title: str) -> g
     fig.add_hline(y=imp_cut, line_dash="dot", line_color=MUTED)
     fig.add_vline(x=perf_cut, line_dash="dot", line_color=MUTED)
     fig.update_xaxes(title="performance (mean rating)")
-    fig.update_yaxes(title="importance (share of R²)", tickformat=".0%")
+    fig.update_yaxes(title="importance (share of R²)",
+                     tickformat=axis_tickformat("fraction", [*df["ci_low"], *df["ci_high"]]))
     return styled(fig, title, height=460)
 
 
@@ -157,7 +169,8 @@ def control_chart(df: pd.DataFrame, title: str) -> go.Figure:
                              line={"color": PRIMARY},
                              marker={"size": 8, "color": [BAD if o else PRIMARY for o in df["out_of_control"]]},
                              hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
-    fig.update_yaxes(title="share satisfied", tickformat=".0%")
+    fig.update_yaxes(title="share satisfied", tickformat=axis_tickformat(
+        "fraction", [*df["p"], *df["lcl"], *df["ucl"]]))
     return styled(fig, title)
 
 
@@ -166,5 +179,6 @@ def bars(df: pd.DataFrame, x: str, y: str, unit: str, label: str, title: str) ->
                            customdata=df[x].astype(str),
                            hovertemplate="%{x}: %{y:" + ("," if unit == "count" else "") + ".0f}<extra></extra>"))
     fig.update_xaxes(title=x.replace("_", " "))
-    fig.update_yaxes(title=axis_title(label, unit), tickformat=axis_tickformat(unit))
+    fig.update_yaxes(title=axis_title(label, unit),
+                     tickformat=axis_tickformat(unit, [0.0, *df[y]]))  # bars start at zero
     return styled(fig, title)

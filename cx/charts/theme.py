@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from cx.charts.text import inert_figure
+
 PRIMARY = "#2f5d8a"
 ACCENT = "#d9822b"
 GOOD = "#2e8b57"
@@ -24,7 +26,8 @@ def band_fill(hex_color: str, alpha: float = BAND_ALPHA) -> str:
 
 
 def styled(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
-    """Apply the house layout; the title says what and over which period."""
+    """Apply the house layout; the title says what and over which period. Every text in the
+    figure is escaped here (cx.charts.text), so uploaded values never render as HTML."""
     fig.update_layout(
         title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
         template="plotly_white",
@@ -37,4 +40,4 @@ def styled(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     )
     fig.update_xaxes(gridcolor=GRID, zerolinecolor=GRID)
     fig.update_yaxes(gridcolor=GRID, zerolinecolor=GRID)
-    return fig
+    return inert_figure(fig)

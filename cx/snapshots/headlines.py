@@ -2,6 +2,8 @@
 
 No free text: every sentence is a template filled with numbers that are in the payload, formatted
 by cx.charts.format exactly as the tables show them, so a reader can find each number again.
+Executives read these first, so they speak plainly: "a real change, not noise", "its usual
+range"; q-values, test and chart names stay in the tables and the "How to read this" notes.
 """
 
 from __future__ import annotations
@@ -23,12 +25,6 @@ def _pct(payload: Payload) -> str:
     return f"{payload.get('confidence', 0.95) * 100:g}%"
 
 
-def _q(q: float | None) -> str:
-    if q is None:
-        return "q not available"
-    return "q < 0.001" if q < 0.001 else f"q = {q:.3f}"
-
-
 def moved(m: dict[str, Any]) -> str:
     """'dropped 23.4 pp' / 'rose 5 pts': the size without its sign, the sign as a word."""
     diff = m["change"]["diff"]
@@ -41,12 +37,12 @@ def _significant(payload: Payload) -> list[dict[str, Any]]:
     return sorted(flagged, key=lambda m: (m["change"]["q"], m["name"]))
 
 
-def _change_sentence(m: dict[str, Any], payload: Payload, family: int) -> str:
+def _change_sentence(m: dict[str, Any], payload: Payload) -> str:
     unit, ch = m["unit"], m["change"]
     return (f"{m['label']} {moved(m)} to {format_value(m['value'], unit)} from "
-            f"{format_value(m['previous']['value'], unit)} ({_pct(payload)} CI "
-            f"{diff_ci(ch['ci_low'], ch['ci_high'], unit)}), a significant change "
-            f"({_q(ch['q'])} after correcting for {family} tests).")
+            f"{format_value(m['previous']['value'], unit)}: a real change, not noise (most "
+            f"likely between {diff_ci(ch['ci_low'], ch['ci_high'], unit)}, {_pct(payload)} "
+            "confidence).")
 
 
 def _control_sentence(m: dict[str, Any]) -> str | None:
@@ -54,13 +50,14 @@ def _control_sentence(m: dict[str, Any]) -> str | None:
     if not c.get("points"):
         return None
     if not c.get("out_of_control"):
-        return (f"{m['label']} is within its control limits this week: "
+        return (f"{m['label']} is within its usual range this week: "
                 f"{format_value(m['value'], m['unit'])} against "
                 f"{format_value(c['lcl'], m['unit'])} to {format_value(c['ucl'], m['unit'])} "
-                "(p-chart over the 12 weeks before).")
+                "(from the 12 weeks before).")
     limit = c["lcl"] if c["status"].startswith("below") else c["ucl"]
-    return (f"{m['label']} is out of control this week: {format_value(m['value'], m['unit'])} is "
-            f"{c['status']} of {format_value(limit, m['unit'])} (p-chart, centre "
+    return (f"{m['label']} is outside its usual range this week: "
+            f"{format_value(m['value'], m['unit'])} is {c['status']} of "
+            f"{format_value(limit, m['unit'])} (usual level "
             f"{format_value(c['centre'], m['unit'])} over the 12 weeks before).")
 
 
@@ -71,8 +68,8 @@ def _steady_sentence(payload: Payload) -> str:
     if not parts:
         return (f"No change could be tested: the week before {payload['week']} has no "
                 "comparable answers.")
-    return ("No headline metric changed significantly from the previous week: "
-            + ", ".join(parts) + ".")
+    return ("No headline metric changed significantly from the previous week (every change is "
+            "within normal week-to-week noise): " + ", ".join(parts) + ".")
 
 
 def _mover_sentence(payload: Payload) -> str | None:
@@ -80,12 +77,12 @@ def _mover_sentence(payload: Payload) -> str | None:
     if not movers.get("tested"):
         return None
     if not movers["rows"]:
-        return (f"No segment moved significantly ({movers['tested']} segment changes tested, "
-                "Benjamini–Hochberg corrected).")
+        return (f"No segment moved beyond normal noise ({movers['tested']} segment changes "
+                "checked).")
     top = movers["rows"][0]
     return (f"Largest segment move: {top['label']} for {top['dimension']} {top['segment']} "
             f"{format_change(top['diff'], top['unit'])} to {format_value(top['value'], top['unit'])} "
-            f"(n = {top['n']:,}; {_q(top['q'])} over {movers['tested']} tests).")
+            f"(n = {top['n']:,}).")
 
 
 def _driver_sentence(payload: Payload) -> str | None:
@@ -95,8 +92,8 @@ def _driver_sentence(payload: Payload) -> str | None:
         return None
     top = rows[0]
     return (f"The strongest driver of {drivers['outcome_label']} over the {drivers['weeks']} "
-            f"weeks to {payload['sunday']} is {top['label']}: {top['share'] * 100:.0f}% of the "
-            f"explained variance (R² {drivers['r2']:.2f}, n = {drivers['n']:,}).")
+            f"weeks to {payload['sunday']} is {top['label']}: it accounts for "
+            f"{top['share'] * 100:.0f}% of what the ratings explain (n = {drivers['n']:,}).")
 
 
 def _times_sentence(payload: Payload) -> str | None:
@@ -122,9 +119,8 @@ def _volume_sentence(payload: Payload) -> str | None:
 def headline_sentences(payload: Payload) -> list[str]:
     """Significant changes (or "no significant change"), control status, movers, drivers,
     response times, volume; at most five."""
-    family = sum(1 for m in payload["metrics"] if m["change"]["q"] is not None)
     significant = _significant(payload)
-    out = [_change_sentence(m, payload, family) for m in significant[:2]]
+    out = [_change_sentence(m, payload) for m in significant[:2]]
     if not significant:
         out.append(_steady_sentence(payload))
     out += [s for s in (_control_sentence(m) for m in payload["metrics"]) if s]

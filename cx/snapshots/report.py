@@ -24,10 +24,22 @@ body{font-family:Arial,Helvetica,sans-serif;color:#222;max-width:760px;margin:16
 h1{font-size:22px;margin:0 0 4px} h2{font-size:16px;margin:22px 0 8px;color:#2f5d8a}
 table{border-collapse:collapse;width:100%;font-size:12px} th,td{padding:4px 6px;
 border-bottom:1px solid #e6e9ee;text-align:right} th:first-child,td:first-child{text-align:left}
-.meta{color:#666;font-size:12px} .sig{color:#c0392b;font-weight:bold} .ok{color:#2e8b57}
-.charts svg{margin:4px 6px 4px 0} .restated{color:#8e44ad} li{margin:4px 0}
+.meta{color:#666;font-size:12px} .bad,.sig{color:#c0392b;font-weight:bold}
+.good{color:#2e8b57;font-weight:bold} .restated{color:#8e44ad} li{margin:4px 0}
+.charts svg{margin:4px 6px 4px 0;max-width:100%;height:auto} .wide{overflow-x:auto}
 @media print{body{margin:0} h2{page-break-after:avoid}}
 """
+
+
+HOW_TO_READ = (
+    "Changes are this week minus the previous week. \"A real change\" means it is larger than "
+    "normal week-to-week noise: tested as in the CX Lens methods (adjusted-Wald for NPS, score "
+    "test for shares, Welch t for means) with the Benjamini–Hochberg correction across the "
+    "headline metrics, and across segments for the movers. Medians and volumes are not tested. "
+    "The shaded band around a line is its 95% confidence interval, drawn where one exists. The "
+    "usual range is a p-chart: 3-sigma limits from the 12 weeks before each week. A driver's "
+    "share is its part of the R² of a regression of the outcome on all ratings (Shapley values "
+    "or Johnson's relative weights, with a bootstrap interval).")
 
 
 def _cell(text: str, cls: str = "") -> str:
@@ -35,35 +47,45 @@ def _cell(text: str, cls: str = "") -> str:
     return f"<td{attr}>{escape(text)}</td>"
 
 
-def _verdict(m: dict[str, Any]) -> tuple[str, str]:
+def verdict(m: dict[str, Any]) -> tuple[str, str]:
+    """The change in plain words, and its colour class: only a real (significant), non-zero
+    change is coloured, green when it is for the better and red when for the worse."""
     ch = m["change"]
     if ch["p"] is None:
         return "not tested", ""
-    if ch["significant"]:
-        return f"significant (q = {ch['q']:.3f})" if ch["q"] >= 0.001 else \
-            "significant (q < 0.001)", "sig"
-    return "not significant", ""
+    if not ch["significant"] or not ch["diff"]:
+        return "within normal noise", ""
+    better = (ch["diff"] > 0) == bool(m["higher_is_better"])
+    return "a real change", "good" if better else "bad"
+
+
+def control_words(m: dict[str, Any]) -> str:
+    """The usual-range check (a p-chart) in plain words; '' when the metric has none."""
+    control = m.get("control") or {}
+    if not control.get("points"):
+        return ""
+    return "outside its usual range" if control.get("out_of_control") else "in its usual range"
 
 
 def _kpi_table(payload: dict[str, Any], restated: dict[str, Restatement]) -> str:
     head = ("<tr><th>metric</th><th>this week</th><th>95% CI</th><th>n</th><th>previous</th>"
-            "<th>change</th><th>change CI</th><th>test</th><th>control</th></tr>")
+            "<th>change</th><th>change CI</th><th>verdict</th><th>usual range</th></tr>")
     rows = []
     for m in payload["metrics"]:
         unit, ch = m["unit"], m["change"]
-        verdict, cls = _verdict(m)
-        control = (m.get("control") or {}).get("status", "")
+        words, cls = verdict(m)
         value = format_value(m["value"], unit)
         cells = [_cell(m["label"]), _cell(value), _cell(format_ci(m["ci_low"], m["ci_high"], unit)),
                  _cell(f"{m['n']:,}"), _cell(format_value(m["previous"]["value"], unit)),
                  _cell(format_change(ch["diff"], unit)),
                  _cell(diff_ci(ch["ci_low"], ch["ci_high"], unit) if ch["p"] is not None else ""),
-                 _cell(verdict, cls),
-                 _cell(control, "sig" if (m.get("control") or {}).get("out_of_control") else "")]
+                 _cell(words, cls),
+                 _cell(control_words(m), "sig" if (m.get("control") or {}).get("out_of_control")
+                       else "")]
         rows.append("<tr>" + "".join(cells) + "</tr>")
         if m["name"] in restated:
             rows.append(f'<tr><td colspan="9" class="restated">{escape(restated_text(restated[m["name"]]))}</td></tr>')
-    return f'<table id="kpis">{head}{"".join(rows)}</table>'
+    return f'<div class="wide"><table id="kpis">{head}{"".join(rows)}</table></div>'
 
 
 def restated_text(r: Restatement) -> str:
@@ -78,7 +100,7 @@ def _charts(payload: dict[str, Any]) -> str:
     for m in payload["metrics"]:
         control = m.get("control") or {}
         if control.get("points"):
-            charts.append(line_chart(control["points"], m["unit"], f"{m['label']}: p-chart",
+            charts.append(line_chart(control["points"], m["unit"], f"{m['label']}: usual range",
                                      value="p", band=None, limits=("lcl", "ucl"),
                                      flag="out_of_control"))
     return f'<div class="charts">{"".join(charts)}</div>'
@@ -87,19 +109,19 @@ def _charts(payload: dict[str, Any]) -> str:
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], table_id: str) -> str:
     th = "".join(f"<th>{escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(_cell(c) for c in r) + "</tr>" for r in rows)
-    return f'<table id="{table_id}"><tr>{th}</tr>{body}</table>'
+    return f'<div class="wide"><table id="{table_id}"><tr>{th}</tr>{body}</table></div>'
 
 
 def _movers(payload: dict[str, Any]) -> str:
     movers = payload.get("movers") or {}
     if not movers.get("rows"):
-        return (f"<p>No segment changed significantly ({movers.get('tested', 0)} segment changes "
-                "tested, Benjamini–Hochberg corrected).</p>")
+        return (f"<p>No segment moved beyond normal noise ({movers.get('tested', 0)} segment "
+                "changes checked).</p>")
     rows = [(r["label"], f"{r['dimension']} = {r['segment']}", format_value(r["value"], r["unit"]),
              format_value(r["previous"], r["unit"]), format_change(r["diff"], r["unit"]),
-             diff_ci(r["ci_low"], r["ci_high"], r["unit"]), f"{r['n']:,}", f"{r['q']:.4f}")
+             diff_ci(r["ci_low"], r["ci_high"], r["unit"]), f"{r['n']:,}")
             for r in movers["rows"]]
-    return _table(("metric", "segment", "this week", "previous", "change", "change CI", "n", "q"),
+    return _table(("metric", "segment", "this week", "previous", "change", "change CI", "n"),
                   rows, "movers")
 
 
@@ -111,10 +133,10 @@ def _drivers(payload: dict[str, Any]) -> str:
              format_ci(d.get("ci_low"), d.get("ci_high"), "fraction"),
              format_value(d.get("performance"), "scale points"))
             for d in drivers["rows"]]
-    intro = (f"<p>Key drivers of {escape(drivers['outcome_label'])} over the {drivers['weeks']} "
-             f"weeks to {escape(payload['sunday'])}: share of the explained variance "
-             f"(R² {drivers['r2']:.2f}, n = {drivers['n']:,}).</p>")
-    return intro + _table(("driver", "share of R²", "95% CI", "performance"), rows, "drivers")
+    intro = (f"<p>What drives {escape(drivers['outcome_label'])} over the {drivers['weeks']} "
+             f"weeks to {escape(payload['sunday'])}: each rating's share of what the ratings "
+             f"explain (n = {drivers['n']:,}).</p>")
+    return intro + _table(("driver", "share", "95% CI", "performance"), rows, "drivers")
 
 
 def render_html(snapshot: Snapshot, restatements: Sequence[Restatement] = ()) -> str:
@@ -132,12 +154,10 @@ def render_html(snapshot: Snapshot, restatements: Sequence[Restatement] = ()) ->
         f"<h1>CX weekly snapshot {escape(p['title'])}</h1><p class=\"meta\">{escape(meta)}</p>"
         f'<ul id="headlines">{sentences}</ul>'
         f"<h2>Headline metrics</h2>{_kpi_table(p, restated)}"
-        f"<h2>12-week history (95% CI band)</h2>{_charts(p)}"
+        f"<h2>12-week history</h2>{_charts(p)}"
         f"<h2>Top movers by segment</h2>{_movers(p)}"
         f"<h2>Top drivers</h2>{_drivers(p)}"
-        "<p class=\"meta\">Changes are this week minus the previous week; tests as in the CX Lens "
-        "methods (adjusted-Wald NPS, score test for shares, Welch t for means), "
-        "Benjamini–Hochberg corrected. Medians and volumes are not tested.</p>"
+        f"<h2>How to read this</h2><p class=\"meta\">{escape(HOW_TO_READ)}</p>"
         "</body></html>"
     )
 
@@ -147,8 +167,8 @@ def render_text(snapshot: Snapshot) -> str:
     p = snapshot.payload
     lines = [f"CX weekly snapshot {p['title']}", ""] + [f"- {s}" for s in p["headlines"]] + [""]
     for m in p["metrics"]:
-        verdict, _ = _verdict(m)
+        words, _ = verdict(m)
         lines.append(f"{m['label']}: {format_value(m['value'], m['unit'])} (n = {m['n']:,}; "
-                     f"change {format_change(m['change']['diff'], m['unit'])}, {verdict})")
+                     f"change {format_change(m['change']['diff'], m['unit'])}, {words})")
     lines += ["", "The attached HTML file has the charts; it opens offline in any browser."]
     return "\n".join(lines)

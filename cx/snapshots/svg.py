@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from cx.charts.format import format_value
+from cx.charts.format import format_value, tick_labels
 from cx.charts.theme import BAD, GRID, MUTED, PRIMARY, band_fill
 
 WIDTH, HEIGHT = 340, 150
@@ -50,11 +50,12 @@ def _runs(points: Sequence[dict[str, Any]], *keys: str) -> list[list[int]]:
 def _axes(title: str, unit: str, lo: float, hi: float, first: str, last: str) -> list[str]:
     parts = [f'<text x="{LEFT}" y="14" font-size="12" font-weight="bold" fill="#222">'
              f"{escape(title)}</text>"]
-    for v in (lo, (lo + hi) / 2, hi):
+    ticks = [lo, (lo + hi) / 2, hi]
+    for v, text in zip(ticks, tick_labels(ticks, unit), strict=True):
         _, y = _xy(0, 2, v, lo, hi)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" stroke="{GRID}"/>')
         parts.append(f'<text x="{LEFT - 4}" y="{y + 3}" font-size="9" text-anchor="end" '
-                     f'fill="#555">{escape(format_value(v, unit))}</text>')
+                     f'fill="#555">{escape(text)}</text>')
     base = HEIGHT - 8
     parts.append(f'<text x="{LEFT}" y="{base}" font-size="9" fill="#555">{escape(first)}</text>')
     parts.append(f'<text x="{WIDTH - RIGHT}" y="{base}" font-size="9" text-anchor="end" '

@@ -10,7 +10,6 @@ exactly what the page shows.
 from __future__ import annotations
 
 import math
-import re
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,11 +19,11 @@ from cx.analysis.drivers import DriverAnalysis
 from cx.analysis.segments import SegmentAnalysis
 from cx.analysis.readings import diff_ci
 from cx.charts.format import format_change, format_ci, format_value
+from cx.charts.text import BR, inert, md_plain
 from cx.charts.theme import BADGE_COLOR, MUTED
 from cx.metrics import MetricDef
 
 NOT_SET = "(not set)"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")  # ":" starts Streamlit directives
 TEST_NAMES = {"chi2_homogeneity": "chi-square test of equal shares",
               "welch_anova": "Welch's ANOVA of equal means",
               "wald_q_adjusted": "Wald Q test of equal NPS",
@@ -35,7 +34,7 @@ COEFFICIENT = {"spearman": "Spearman ρ", "kendall": "Kendall τ-b",
 
 def plain(text: str) -> str:
     """Escape Markdown so segment names from uploads are shown as typed, never as markup."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return md_plain(text)
 
 
 def p_text(p: float) -> str:
@@ -113,9 +112,9 @@ def mark_segments(fig: go.Figure, a: SegmentAnalysis) -> go.Figure:
         else:
             continue
         x = row.ci_high if math.isfinite(row.ci_high) else row.value
-        fig.add_annotation(x=x, y=name, text=text, showarrow=False, xanchor="left", xshift=8,
-                           font={"color": color}, name=f"badge-{row.badge}")
-    fig.update_yaxes(title=a.by.replace("_", " "))
+        fig.add_annotation(x=x, y=inert(name), text=text, showarrow=False, xanchor="left",
+                           xshift=8, font={"color": color}, name=f"badge-{row.badge}")
+    fig.update_yaxes(title=inert(a.by.replace("_", " ")))
     fig.update_layout(margin_r=130)  # room for the badge text right of the widest whisker
     return fig
 
@@ -123,6 +122,11 @@ def mark_segments(fig: go.Figure, a: SegmentAnalysis) -> go.Figure:
 def segment_points(a: SegmentAnalysis) -> pd.DataFrame:
     """The table with missing segment keys named, as figures.ci_bars draws and names them."""
     return a.table.assign(segment=segment_names(a.table))
+
+
+def segment_export(a: SegmentAnalysis) -> pd.DataFrame:
+    """The segments table for download: numbers as numbers, in the metric's unit."""
+    return segment_points(a).rename(columns={"segment": a.by}).assign(unit=a.unit)
 
 
 def heat_ready(rows: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
@@ -208,9 +212,9 @@ def quadrant_hover(fig: go.Figure, d: DriverAnalysis) -> go.Figure:
     """Hover with the share's bootstrap CI and the n behind it, like every other chart."""
     t = d.drivers
     fig.update_traces(hovertemplate=None, hoverinfo="text", hovertext=[
-        f"{label}<br>share of R² {format_value(s, 'fraction')}, 95% CI "
-        f"{format_ci(lo, hi, 'fraction')}<br>performance {format_value(p, 'scale points')}"
-        f"<br>{quad} · n = {d.n:,}"
+        inert(f"{label}{BR}share of R² {format_value(s, 'fraction')}, 95% CI "
+              f"{format_ci(lo, hi, 'fraction')}{BR}performance {format_value(p, 'scale points')}"
+              f"{BR}{quad} · n = {d.n:,}")
         for label, s, lo, hi, p, quad in zip(t["label"], t["share"], t["ci_low"], t["ci_high"],
                                               t["performance"], t["quadrant"])])
     return fig

@@ -17,12 +17,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cx.charts import figures
-from cx.charts.format import format_change, format_ci, format_value
+from cx.charts.format import format_change, format_ci, format_p, format_value
 from cx.domain import DateRange, Filters
-from cx.export import to_csv_bytes
+from cx.export import records_csv, records_xlsx, to_csv_bytes, to_xlsx_bytes
 from cx.kpis import Tile
-from cx.records import Drill
-from cx.ui import cached
+from cx.records import Drill, RecordQuery
+from cx.ui import cached, context
 
 EXPLORER_PAGE = "pages/explorer.py"
 
@@ -59,11 +59,39 @@ def chart(fig: go.Figure, key: str, selectable: bool = True) -> list[dict]:
         return []
 
 
-def table(df: pd.DataFrame, key: str, file_name: str, **kwargs: object) -> None:
-    """A table and the CSV of exactly what it shows (spreadsheet formulas neutralised)."""
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table(df: pd.DataFrame, key: str, file_name: str, export: pd.DataFrame | None = None,
+          **kwargs: object) -> None:
+    """A table, and its rows as CSV and Excel. `export`: the same rows with numbers as numbers
+    (value, ci_low, ci_high, n in columns of their own) when the table shows formatted text."""
     st.dataframe(df, hide_index=True, width="stretch", key=f"{key}_table", **kwargs)
-    st.download_button("Download CSV", data=to_csv_bytes(df), file_name=f"{_slug(file_name)}.csv",
-                       mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+    rows = df if export is None else export
+    slug = _slug(file_name)
+    csv_col, xlsx_col = st.columns(2)
+    csv_col.download_button("Download CSV", data=to_csv_bytes(rows), file_name=f"{slug}.csv",
+                            mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+    xlsx_col.download_button("Download Excel", data=lambda: to_xlsx_bytes(rows),
+                             file_name=f"{slug}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx",
+                             icon=":material/table_view:")
+
+
+def records_export(query: RecordQuery, total: int) -> None:
+    """Every record in the filter (not only the page shown), with the count said up front; the
+    file is read from the database only when a button is clicked."""
+    store, settings = context.store(), context.settings()
+    st.caption(f"Download all {total:,} {query.table} in this filter and search, in this order "
+               "(not only this page):")
+    csv_col, xlsx_col = st.columns(2)
+    csv_col.download_button(f"All {total:,} as CSV", key="records_all_csv",
+                            data=lambda: records_csv(store, settings, query),
+                            file_name=f"{query.table}-all.csv", mime="text/csv",
+                            icon=":material/download:")
+    xlsx_col.download_button(f"All {total:,} as Excel", key="records_all_xlsx",
+                             data=lambda: records_xlsx(store, settings, query),
+                             file_name=f"{query.table}-all.xlsx", mime=XLSX_MIME,
+                             icon=":material/table_view:")
 
 
 def empty(message: str) -> None:
@@ -88,28 +116,53 @@ def metric_rows(df: pd.DataFrame, keys: Sequence[str], unit: str) -> pd.DataFram
     })
 
 
+def metric_export(df: pd.DataFrame, keys: Sequence[str], unit: str) -> pd.DataFrame:
+    """A metric result for download: keys, then numbers as numbers and the unit they are in
+    (shares as fractions, times in hours)."""
+    cols = [*keys, "value", "ci_low", "ci_high", "n", "reliability"]
+    return df[cols].assign(n=df["n"].astype(int), unit=unit)
+
+
+OVERVIEW_HOW_TO_READ = (
+    "Each tile compares the period with the previous period of the same length. A change is "
+    "called real (✱, coloured) when it is larger than normal noise: a two-sample test at the 5% "
+    "level (adjusted-Wald for NPS, score test for shares, Welch t for means). Medians and volumes "
+    "are not tested: compare their intervals. A grey change is within normal noise. The range "
+    "under each value is its 95% confidence interval; the shaded band on the weekly trend is the "
+    "same interval for each week, drawn where one exists. Grey points have too few answers.")
+
+
 def _delta(t: Tile) -> tuple[str | None, str]:
-    """Delta text for st.metric and its colour rule (a lower churn is good)."""
+    """Delta text for st.metric and its colour: grey unless the change is real (significant)
+    and not zero; then green when for the better (a lower churn is better)."""
     if math.isnan(t.change):
         return None, "off"
     mark = " ✱" if t.significant else ""
+    if not t.significant or t.change == 0:
+        return format_change(t.change, t.unit) + mark, "off"
     return format_change(t.change, t.unit) + mark, "normal" if t.higher_is_better else "inverse"
 
 
+def _tile_words(t: Tile) -> str:
+    """The change in plain words for the caption; the test itself is in the tooltip."""
+    if math.isnan(t.change):
+        return "no previous period"
+    if not t.tested:
+        return "not tested (a median or a volume): compare the intervals"
+    return "a real change" if t.significant else "within normal noise"
+
+
 def kpi_tile(t: Tile) -> None:
-    """Value, interval, n, change vs the previous period (✱ = significant), sparkline."""
+    """Value, interval, n, change vs the previous period (✱ = real change), sparkline."""
     with st.container(border=True):
         delta, colour = _delta(t)
+        test = f"Test of the change: {format_p(t.p)}." if t.tested else ""
         st.metric(t.label, format_value(t.value, t.unit), delta=delta, delta_color=colour,
-                  help=t.help, border=False)
-        if t.tested:
-            test = f"p = {t.p:.3f}" + (" (significant)" if t.significant else "")
-        else:
-            test = "no test for medians; compare the intervals"
+                  help=" ".join(x for x in (t.help, test) if x), border=False)
         prev = "" if math.isnan(t.previous) else f"previous {format_value(t.previous, t.unit)}; "
         st.caption(f"95% CI {format_ci(t.ci_low, t.ci_high, t.unit)} · n = {t.n:,}"
                    + ("" if t.reliability == "ok" else f" ({t.reliability})")
-                   + f"  \n{prev}{test if not math.isnan(t.change) else 'no previous period'}")
+                   + f"  \n{prev}{_tile_words(t)}")
         if len(t.spark) > 1:
             st.plotly_chart(figures.sparkline([v for v in t.spark]), key=f"spark_{t.metric}",
                             config={"displayModeBar": False, "staticPlot": True}, width="stretch")

@@ -15,7 +15,7 @@ from cx.charts.format import format_change, format_ci, format_value
     ("value", "unit", "text"),
     [
         (23.4, "points", "23"), (-12.6, "points", "-13"), (0.8123, "fraction", "81.2%"),
-        (4.05, "scale points", "4.05"), (3.54, "hours", "3.5 h"), (250.0, "hours", "250 h"),
+        (4.05, "scale points", "4.05"), (3.54, "hours", "3.5 h"), (250.0, "hours", "10.4 days"),
         (12345, "count", "12,345"), (1600.0, "currency", "1,600"), (math.nan, "points", "–"),
         (None, "fraction", "–"),
     ],

@@ -85,3 +85,25 @@ def test_an_empty_database_says_what_to_do(tmp_path: Path,
     assert "has no survey answers and no tickets; nothing to snapshot" in info
     assert "Upload data, or pick another week" in info
     assert len(at.metric) == 0
+
+
+def test_several_weeks_are_compared_side_by_side(files: DemoFiles) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    settings = load_settings()
+    store = Store(files.db)
+    get_or_build(store, settings, BAD_WEEK, "cli", now=NOW)
+    before, _ = get_or_build(store, settings, BAD_WEEK.shift(-1), "cli", now=NOW)
+    at = AppTest.from_file(str(ROOT / "pages" / "snapshot.py"), default_timeout=120)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = f"test-{Role.EXECUTIVE.value}"
+    at.session_state["snapshot_week"] = BAD_WEEK
+    at.session_state["snapshot_compare"] = [BAD_WEEK.shift(-1)]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "metric" in d.value.columns)
+    assert list(table.columns) == ["metric", str(BAD_WEEK), str(BAD_WEEK.shift(-1))]
+    csat = table.set_index("metric").loc["CSAT (top-2-box)"]
+    assert csat[str(BAD_WEEK)] == "63.0% (n = 162)"  # the frozen numbers of each week
+    old = before.metric("csat")
+    assert csat[str(BAD_WEEK.shift(-1))] == f"{old['value'] * 100:.1f}% (n = {old['n']:,})"

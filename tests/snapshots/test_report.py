@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import html as html_module
 import re
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def test_html_is_self_contained(bad_snapshot: Snapshot) -> None:
     assert "default-src 'none'" in html
     # eight headline trends and CSAT's p-chart
     assert html.count('<svg class="cx-chart"') == 9
-    assert "63.0%" in html and "significant (q &lt; 0.001)" in html
+    assert "63.0%" in html and '<td class="bad">a real change</td>' in html
 
 
 def test_user_text_is_escaped(bad_snapshot: Snapshot) -> None:
@@ -66,5 +67,45 @@ def test_chart_marks_out_of_control_weeks_and_gaps() -> None:
 
 def test_text_part_lists_every_metric(bad_snapshot: Snapshot) -> None:
     text = render_text(bad_snapshot)
-    assert "CSAT (top-2-box): 63.0% (n = 162; change -23.4 pp, significant (q < 0.001))" in text
-    assert len([line for line in text.splitlines() if ": " in line and "(n = " in line]) == 8
+    assert "CSAT (top-2-box): 63.0% (n = 162; change -23.4 pp, a real change)" in text
+    assert len([line for line in text.splitlines()
+                if ": " in line and "(n = " in line and not line.startswith("- ")]) == 8
+
+
+# --- executive wording (issue 11, item 6) ---
+JARGON = re.compile(r"\bq\s*[=<]|\bp\s*[=<]|p-chart|Benjamini|Welch|Wald|R²|variance|"
+                    r"control limit|significant \(", re.I)
+
+
+def test_main_text_is_plain_and_methods_wait_in_how_to_read(bad_snapshot: Snapshot) -> None:
+    html = render_html(bad_snapshot)
+    main, how = html.split("<h2>How to read this</h2>")
+    words = html_module.unescape(re.sub(r"<[^>]+>", " ", main))
+    assert JARGON.findall(words) == []
+    assert "Benjamini–Hochberg" in how and "p-chart" in how
+    for sentence in bad_snapshot.payload["headlines"]:
+        assert JARGON.findall(sentence) == [], sentence
+    assert JARGON.findall(render_text(bad_snapshot)) == []
+
+
+def _verdict_of(diff: float, significant: bool, higher_is_better: bool = True) -> tuple:
+    from cx.snapshots.report import verdict
+
+    return verdict({"higher_is_better": higher_is_better,
+                    "change": {"p": 0.01 if significant else 0.4, "diff": diff,
+                               "significant": significant}})
+
+
+def test_only_a_real_nonzero_change_is_coloured() -> None:
+    from cx.snapshots.view import delta_colour
+
+    assert _verdict_of(0.0, True) == ("within normal noise", "")
+    assert _verdict_of(-0.1, False) == ("within normal noise", "")
+    assert _verdict_of(-0.1, True) == ("a real change", "bad")
+    assert _verdict_of(-0.1, True, higher_is_better=False) == ("a real change", "good")
+    block = {"higher_is_better": True, "change": {"p": 0.4, "diff": -0.3, "significant": False}}
+    assert delta_colour(block) == "off"
+    block["change"].update(p=0.001, significant=True)
+    assert delta_colour(block) == "normal"
+    block["change"]["diff"] = 0.0
+    assert delta_colour(block) == "off"
