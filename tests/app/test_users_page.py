@@ -14,14 +14,11 @@ from cx.config import DEMO_COOKIE_KEY
 from cx.domain import Role
 from cx.storage import Store
 from cx.storage.batches import Batch, insert_batch, new_batch_id
-from tests.app.conftest import app_test
+from tests.app.session import app_test, logged_in
 
 
 def _users_page(admin: str) -> object:
-    at = app_test()
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = admin
-    return at.switch_page("pages/users.py").run()
+    return logged_in(admin).switch_page("pages/users.py").run()
 
 
 def _button(at: object, label: str) -> object:
