@@ -1,0 +1,108 @@
+"""The error boundary: an unexpected exception on any page shows a short message with an error
+id, never the exception or its traceback; the traceback goes to the server log with that id."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from cx import access, users
+from cx.ui import errors, guard
+from cx.ui.navigation import REQUESTED_PAGE_KEY
+from tests.app.session import ROOT, logged_in
+
+LEAK = "SELECT secret FROM users -- /srv/cx/private.duckdb"
+ID_MESSAGE = re.compile(r"\(error id ([0-9a-f]{8})\)")
+# The weakest role that may open each page: the boundary must hold for every kind of user.
+WEAKEST = {p.name: next(r for r in reversed(access.ROLE_PRECEDENCE) if r in p.roles).value
+           for p in access.PAGES}
+
+
+def rendered_text(at: AppTest) -> str:
+    """Every text element of the run, as the browser would receive it."""
+    kinds = ("error", "warning", "info", "success", "markdown", "caption", "code", "text",
+             "exception", "title", "header", "subheader")
+    parts = [str(getattr(e, "value", "")) for kind in kinds for e in getattr(at, kind)]
+    parts += [str(getattr(e, "stack_trace", "")) for e in at.exception]
+    return "\n".join(parts)
+
+
+def through_app(username: str, page: str) -> AppTest:
+    """Run `page` the way the server does after its first run: app.py, then st.navigation.
+
+    AppTest.switch_page would run the page file on its own (Streamlit's legacy pages/ mode, reset
+    on every AppTest run); a remembered page makes app.py switch to it inside one run instead.
+    """
+    at = logged_in(username)
+    user = users.load_users(Path(os.environ["CX_USERS"]))[username]
+    if access.landing_page(user.role).name != page:  # the landing page is where app.py starts
+        at.session_state[REQUESTED_PAGE_KEY] = page
+    return at.run()
+
+
+@pytest.fixture
+def log_lines(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """The boundary's logger does not propagate (Streamlit's handler): listen to it directly."""
+    errors.LOG.addHandler(caplog.handler)
+    yield caplog
+    errors.LOG.removeHandler(caplog.handler)
+
+
+def test_streamlit_control_flow_is_not_an_exception() -> None:
+    # st.stop / st.rerun / st.switch_page raise these; `except Exception` must not catch them.
+    from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+    assert not issubclass(ScriptControlException, Exception)
+
+
+def test_error_details_are_off_in_the_server_config() -> None:
+    config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    assert re.search(r'^showErrorDetails = "none"$', config, re.MULTILINE)
+
+
+@pytest.mark.parametrize("page", sorted(access.PAGES_BY_NAME))
+def test_an_exception_on_any_page_shows_an_id_and_logs_the_traceback(
+        page: str, logins: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+        log_lines: pytest.LogCaptureFixture) -> None:
+    real_guard = guard.require_page
+
+    def guard_then_fail(name: str) -> object:
+        real_guard(name)  # the role check passes, then the page's own code fails
+        raise RuntimeError(LEAK)
+
+    monkeypatch.setattr(guard, "require_page", guard_then_fail)
+    at = through_app(logins[WEAKEST[page]], page)
+
+    assert not at.exception, [e.value for e in at.exception]
+    shown = rendered_text(at)
+    found = ID_MESSAGE.findall(shown)
+    assert len(found) == 1, shown
+    assert LEAK not in shown and "Traceback" not in shown and "RuntimeError" not in shown
+    logged = [r for r in log_lines.records if r.levelno == logging.ERROR]
+    assert len(logged) == 1 and found[0] in logged[0].getMessage()
+    assert logged[0].exc_info and logged[0].exc_info[1].args == (LEAK,)
+
+
+def test_stop_and_switch_page_pass_through_the_boundary(logins: dict[str, str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    real_guard = guard.require_page
+
+    def guard_then_control(name: str) -> object:
+        user = real_guard(name)
+        if name == "tickets":
+            st.switch_page("pages/segments.py")
+        if name == "segments":
+            st.title("Stopped on purpose")
+            st.stop()
+        return user
+
+    monkeypatch.setattr(guard, "require_page", guard_then_control)
+    at = through_app(logins["manager"], "tickets")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [t.value for t in at.title] == ["Stopped on purpose"]  # switched, then stopped
