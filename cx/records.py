@@ -16,8 +16,9 @@ from sqlglot import exp
 
 from cx.config import Settings
 from cx.domain import DateRange, Filters, Grain
-from cx.metrics.catalog import CATALOG
+from cx.metrics.catalog import CATALOG, MetricDef
 from cx.metrics.compiler import Params, check_fields, col, filter_conditions, next_period
+from cx.metrics.plans import counted
 from cx.metrics.query import MetricQuery
 from cx.storage import Store, fields_of, run
 from cx.storage.schema import NATURAL_KEY, RECORD_TABLES, TIME_FIELD
@@ -29,6 +30,8 @@ SEARCH_COLUMNS = {
     "tickets": ("ticket_id", "customer_id", "agent"),
     "customers": ("customer_id", "plan"),
 }
+# Free text that table cells would cut: the explorer also shows it in full.
+VERBATIM_COLUMNS = {"responses": ("comment",)}
 # Shown first, in this order; the rest of the table's fields follow (batch bookkeeping last).
 LEADING_COLUMNS = {
     "responses": ("submitted_at", "nps", "csat", "ces", "comment", "channel", "region",
@@ -51,11 +54,14 @@ class RecordQuery:
     descending: bool = True
     page: int = 1  # 1-based
     page_size: int = 50
+    counted_for: str | None = None  # only the records this metric counts in its n (drill-down)
 
     def __post_init__(self) -> None:
         if self.table not in RECORD_TABLES:
             raise ValueError(f"unknown table {self.table!r}; expected one of "
                              f"{', '.join(RECORD_TABLES)}")
+        if self.counted_for is not None and _metric(self.counted_for).table != self.table:
+            raise ValueError(f"{self.counted_for} does not count {self.table}")
         if self.page < 1:
             raise ValueError(f"page must be 1 or more, got {self.page}")
         if not 1 <= self.page_size <= MAX_PAGE_SIZE:
@@ -71,6 +77,13 @@ class RecordPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.query.page_size))
+
+
+def _metric(name: str) -> MetricDef:
+    found = [m for m in CATALOG if m.name == name]
+    if not found:
+        raise ValueError(f"unknown metric {name!r}")
+    return found[0]
 
 
 def _probe(table: str, filters: Filters) -> MetricQuery:
@@ -104,6 +117,9 @@ def _where(query: RecordQuery, names: set[str], settings: Settings,
     conds = filter_conditions(_probe(query.table, query.filters), query.table, settings.tz, params)
     if query.search.strip():
         conds.append(_search_condition(query.table, names, query.search.strip(), params))
+    counted_only = counted(_metric(query.counted_for)) if query.counted_for else None
+    if counted_only is not None:
+        conds.append(counted_only)
     return conds
 
 
@@ -163,13 +179,17 @@ DRILL_PREFIX = "drill_"
 
 @dataclass(frozen=True)
 class Drill:
-    """Which records a clicked chart point stands for: a table and its exact filters."""
+    """Which records a clicked chart point stands for: a table, its exact filters, and the
+    metric whose n the point shows (its records are those the metric counts)."""
 
     table: str
     filters: Filters
+    metric: str | None = None
 
     def to_params(self) -> dict[str, str | list[str]]:
         params: dict[str, str | list[str]] = {f"{DRILL_PREFIX}table": self.table}
+        if self.metric:
+            params[f"{DRILL_PREFIX}metric"] = self.metric
         for name, values in self.filters.values:
             params[f"{DRILL_PREFIX}f_{name}"] = list(values)
         if self.filters.dates.start:
@@ -180,7 +200,17 @@ class Drill:
 
     def describe(self) -> str:
         parts = [f"{name} = {', '.join(values)}" for name, values in self.filters.values]
+        if self.metric and counted(_metric(self.metric)) is not None:
+            parts.append(f"those counted in {_metric(self.metric).label}")
         return "; ".join(parts) or "no field filter"
+
+    def problem(self, dimensions: list[str]) -> str | None:
+        """Why this drill-down cannot be shown (a field the table does not have), else None."""
+        unknown = [name for name, _ in self.filters.values if name not in dimensions]
+        if unknown:
+            return (f"The link asks for {self.table} by {', '.join(unknown)}, which {self.table} "
+                    f"do not have (fields: {', '.join(dimensions)}).")
+        return None
 
 
 def _first(params: dict[str, list[str]], key: str) -> str | None:
@@ -198,9 +228,12 @@ def drill_from_params(params: dict[str, list[str]]) -> Drill | None:
         dates = DateRange(start, end)
     except ValueError:
         return None
+    metric = _first(params, f"{DRILL_PREFIX}metric")
+    if metric is not None and not any(m.name == metric and m.table == table for m in CATALOG):
+        return None
     prefix = f"{DRILL_PREFIX}f_"
     values = {k[len(prefix):]: list(v) for k, v in params.items() if k.startswith(prefix) and v}
-    return Drill(table, Filters.of(dates, **values))
+    return Drill(table, Filters.of(dates, **values), metric)
 
 
 def _parse_day(text: str | None) -> dt.date | None:

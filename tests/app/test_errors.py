@@ -33,13 +33,15 @@ def rendered_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def through_app(username: str, page: str) -> AppTest:
+def through_app(username: str, page: str, **state: object) -> AppTest:
     """Run `page` the way the server does after its first run: app.py, then st.navigation.
 
     AppTest.switch_page would run the page file on its own (Streamlit's legacy pages/ mode, reset
     on every AppTest run); a remembered page makes app.py switch to it inside one run instead.
     """
     at = logged_in(username)
+    for key, value in state.items():
+        at.session_state[key] = value
     user = users.load_users(Path(os.environ["CX_USERS"]))[username]
     if access.landing_page(user.role).name != page:  # the landing page is where app.py starts
         at.session_state[REQUESTED_PAGE_KEY] = page
