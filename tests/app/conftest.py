@@ -10,6 +10,7 @@ from cx import users
 from cx.demo import build_demo
 from cx.domain import Role
 from cx.storage import Store
+from tests.app.dashboard_fixtures import DemoFiles, build_demo_files, use_files
 from tests.app.session import ROOT, role_user
 
 PASSWORD = "test-password-{role}"  # throw-away users in a temporary file of one test
@@ -31,3 +32,16 @@ def logins(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
 def existing_pages() -> set[str]:
     return {p.stem for p in (ROOT / "pages").glob("*.py")}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoFiles:
+    """The dashboard demo files (fixed seed and end date), built once per test module."""
+    return build_demo_files(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def on_demo(demo: DemoFiles, monkeypatch: pytest.MonkeyPatch) -> DemoFiles:
+    """The test's settings point at the module's demo files."""
+    use_files(monkeypatch, demo)
+    return demo

@@ -16,21 +16,10 @@ from cx.domain import DateRange, Filters, Grain, Role
 from cx.metrics import Engine, MetricQuery
 from cx.records import Drill, period_dates
 from cx.storage import Store
-from tests.app.dashboard_fixtures import DemoFiles, add_role_users, build_demo_files, use_files
+from tests.app.dashboard_fixtures import DemoFiles, add_role_users, use_files
 from tests.app.session import logged_in, role_user
 from tests.app.test_errors import ID_MESSAGE, rendered_text, through_app
 from tests.app.test_pages_dashboards import default_dates
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoFiles:
-    return build_demo_files(tmp_path_factory.mktemp("drill"))
-
-
-@pytest.fixture
-def on_demo(demo: DemoFiles, monkeypatch: pytest.MonkeyPatch) -> DemoFiles:
-    use_files(monkeypatch, demo)
-    return demo
 
 
 def explorer_with(params: dict[str, str | list[str]], role: Role = Role.ANALYST) -> AppTest:

@@ -22,7 +22,6 @@ from tests.app.dashboard_fixtures import (
     ROOT,
     DemoFiles,
     add_role_users,
-    build_demo_files,
     run_page,
     use_files,
 )
@@ -31,17 +30,6 @@ from tests.app.test_pages_dashboards import default_dates
 
 PAGES = ("segments", "drivers")
 ALLOWED = [(p, r) for p in PAGES for r in Role if r in access.page(p).roles]
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoFiles:
-    return build_demo_files(tmp_path_factory.mktemp("analysis"))
-
-
-@pytest.fixture
-def on_demo(demo: DemoFiles, monkeypatch: pytest.MonkeyPatch) -> DemoFiles:
-    use_files(monkeypatch, demo)
-    return demo
 
 
 def cli_analyze(db: Path, *args: str) -> dict:
