@@ -16,10 +16,11 @@ from sqlglot import exp
 
 from cx.config import Settings
 from cx.domain import DateRange, Filters, Grain
-from cx.metrics.catalog import CATALOG, MetricDef
+from cx.metrics.catalog import CATALOG
 from cx.metrics.compiler import Params, check_fields, col, filter_conditions, next_period
 from cx.metrics.plans import counted
 from cx.metrics.query import MetricQuery
+from cx.metrics.validate import get_metric
 from cx.storage import Store, fields_of, run
 from cx.storage.schema import NATURAL_KEY, RECORD_TABLES, TIME_FIELD
 
@@ -60,7 +61,7 @@ class RecordQuery:
         if self.table not in RECORD_TABLES:
             raise ValueError(f"unknown table {self.table!r}; expected one of "
                              f"{', '.join(RECORD_TABLES)}")
-        if self.counted_for is not None and _metric(self.counted_for).table != self.table:
+        if self.counted_for is not None and get_metric(self.counted_for).table != self.table:
             raise ValueError(f"{self.counted_for} does not count {self.table}")
         if self.page < 1:
             raise ValueError(f"page must be 1 or more, got {self.page}")
@@ -77,13 +78,6 @@ class RecordPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.query.page_size))
-
-
-def _metric(name: str) -> MetricDef:
-    found = [m for m in CATALOG if m.name == name]
-    if not found:
-        raise ValueError(f"unknown metric {name!r}")
-    return found[0]
 
 
 def _probe(table: str, filters: Filters) -> MetricQuery:
@@ -117,7 +111,7 @@ def _where(query: RecordQuery, names: set[str], settings: Settings,
     conds = filter_conditions(_probe(query.table, query.filters), query.table, settings.tz, params)
     if query.search.strip():
         conds.append(_search_condition(query.table, names, query.search.strip(), params))
-    counted_only = counted(_metric(query.counted_for)) if query.counted_for else None
+    counted_only = counted(get_metric(query.counted_for)) if query.counted_for else None
     if counted_only is not None:
         conds.append(counted_only)
     return conds
@@ -200,8 +194,10 @@ class Drill:
 
     def describe(self) -> str:
         parts = [f"{name} = {', '.join(values)}" for name, values in self.filters.values]
-        if self.metric and counted(_metric(self.metric)) is not None:
-            parts.append(f"those counted in {_metric(self.metric).label}")
+        if self.metric:
+            metric = get_metric(self.metric)
+            parts.append(f"those counted in {metric.label}" if counted(metric) is not None else
+                         f"all of them ({metric.label} counts its n by its own rule)")
         return "; ".join(parts) or "no field filter"
 
     def problem(self, dimensions: list[str]) -> str | None:
