@@ -17,8 +17,7 @@ from cx.metrics import Engine, MetricQuery
 from cx.records import Drill, period_dates
 from cx.storage import Store
 from tests.app.dashboard_fixtures import DemoFiles, add_role_users, use_files
-from tests.app.session import logged_in, role_user
-from tests.app.test_errors import ID_MESSAGE, rendered_text, through_app
+from tests.app.session import ID_MESSAGE, logged_in, rendered_text, role_user, through_app
 from tests.app.test_pages_dashboards import default_dates
 
 

@@ -4,48 +4,19 @@ id, never the exception or its traceback; the traceback goes to the server log w
 from __future__ import annotations
 
 import logging
-import os
 import re
-from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from cx import access, users
+from cx import access
 from cx.ui import errors, guard
-from cx.ui.navigation import REQUESTED_PAGE_KEY
-from tests.app.session import ROOT, logged_in
+from tests.app.session import ID_MESSAGE, ROOT, logged_in, rendered_text, through_app
 
 LEAK = "SELECT secret FROM users -- /srv/cx/private.duckdb"
-ID_MESSAGE = re.compile(r"\(error id ([0-9a-f]{8})\)")
 # The weakest role that may open each page: the boundary must hold for every kind of user.
 WEAKEST = {p.name: next(r for r in reversed(access.ROLE_PRECEDENCE) if r in p.roles).value
            for p in access.PAGES}
-
-
-def rendered_text(at: AppTest) -> str:
-    """Every text element of the run, as the browser would receive it."""
-    kinds = ("error", "warning", "info", "success", "markdown", "caption", "code", "text",
-             "exception", "title", "header", "subheader")
-    parts = [str(getattr(e, "value", "")) for kind in kinds for e in getattr(at, kind)]
-    parts += [str(getattr(e, "stack_trace", "")) for e in at.exception]
-    return "\n".join(parts)
-
-
-def through_app(username: str, page: str, **state: object) -> AppTest:
-    """Run `page` the way the server does after its first run: app.py, then st.navigation.
-
-    AppTest.switch_page would run the page file on its own (Streamlit's legacy pages/ mode, reset
-    on every AppTest run); a remembered page makes app.py switch to it inside one run instead.
-    """
-    at = logged_in(username)
-    for key, value in state.items():
-        at.session_state[key] = value
-    user = users.load_users(Path(os.environ["CX_USERS"]))[username]
-    if access.landing_page(user.role).name != page:  # the landing page is where app.py starts
-        at.session_state[REQUESTED_PAGE_KEY] = page
-    return at.run()
 
 
 @pytest.fixture
