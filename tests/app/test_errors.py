@@ -79,3 +79,21 @@ def test_stop_and_switch_page_pass_through_the_boundary(logins: dict[str, str],
     at = through_app(logins["manager"], "tickets")
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert [t.value for t in at.title] == ["Stopped on purpose"]  # switched, then stopped
+
+
+# Widget values a browser could forge (a value the widget never offered, or of another type).
+FORGED = [("overview", "overview_trend_metric", "nosuch"), ("segments", "segments_metric", 42),
+          ("drivers", "drivers_method", "nosuch"), ("drivers", "drivers_outcome", None),
+          ("tickets", "tickets_by", "'; DROP TABLE tickets; --"), ("customers", "cust_by", []),
+          ("customers", "cust_margin", "lots"), ("snapshot", "snapshot_week", "2026-W99"),
+          ("explorer", "explorer_size", 10**9), ("explorer", "explorer_search", 12345),
+          ("upload", "upload_table", "users"), ("users", "cx_user_add_role", "superuser")]
+
+
+@pytest.mark.parametrize(("page", "key", "value"), FORGED, ids=[f[1] for f in FORGED])
+def test_a_forged_widget_value_never_shows_a_traceback(logins: dict[str, str], page: str,
+                                                       key: str, value: object) -> None:
+    at = through_app(logins["admin"], page, **{key: value})
+    shown = rendered_text(at)
+    assert not at.exception and "Traceback" not in shown, shown
+    assert [t.value for t in at.title][:1] == [access.page(page).title] or ID_MESSAGE.search(shown)
