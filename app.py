@@ -5,7 +5,7 @@ Run with `streamlit run app.py`. Every page in pages/ also guards itself (see cx
 
 import streamlit as st
 
-from cx.ui import auth, context, startup
+from cx.ui import auth, context, errors, startup
 from cx.ui.filters import sidebar_filters
 from cx.ui import navigation as nav
 
@@ -36,4 +36,4 @@ if navigation is None:
     st.error("No page is available for your role. Ask an admin to check your account.")
     st.stop()
 nav.open_requested_page(user, navigation)
-navigation.run()
+errors.run_page(navigation)  # unexpected errors: a message with an id, details in the log

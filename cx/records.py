@@ -18,7 +18,9 @@ from cx.config import Settings
 from cx.domain import DateRange, Filters, Grain
 from cx.metrics.catalog import CATALOG
 from cx.metrics.compiler import Params, check_fields, col, filter_conditions, next_period
+from cx.metrics.plans import counted
 from cx.metrics.query import MetricQuery
+from cx.metrics.validate import get_metric
 from cx.storage import Store, fields_of, run
 from cx.storage.schema import NATURAL_KEY, RECORD_TABLES, TIME_FIELD
 
@@ -29,6 +31,8 @@ SEARCH_COLUMNS = {
     "tickets": ("ticket_id", "customer_id", "agent"),
     "customers": ("customer_id", "plan"),
 }
+# Free text that table cells would cut: the explorer also shows it in full.
+VERBATIM_COLUMNS = {"responses": ("comment",)}
 # Shown first, in this order; the rest of the table's fields follow (batch bookkeeping last).
 LEADING_COLUMNS = {
     "responses": ("submitted_at", "nps", "csat", "ces", "comment", "channel", "region",
@@ -51,11 +55,14 @@ class RecordQuery:
     descending: bool = True
     page: int = 1  # 1-based
     page_size: int = 50
+    counted_for: str | None = None  # only the records this metric counts in its n (drill-down)
 
     def __post_init__(self) -> None:
         if self.table not in RECORD_TABLES:
             raise ValueError(f"unknown table {self.table!r}; expected one of "
                              f"{', '.join(RECORD_TABLES)}")
+        if self.counted_for is not None and get_metric(self.counted_for).table != self.table:
+            raise ValueError(f"{self.counted_for} does not count {self.table}")
         if self.page < 1:
             raise ValueError(f"page must be 1 or more, got {self.page}")
         if not 1 <= self.page_size <= MAX_PAGE_SIZE:
@@ -104,6 +111,9 @@ def _where(query: RecordQuery, names: set[str], settings: Settings,
     conds = filter_conditions(_probe(query.table, query.filters), query.table, settings.tz, params)
     if query.search.strip():
         conds.append(_search_condition(query.table, names, query.search.strip(), params))
+    counted_only = counted(get_metric(query.counted_for)) if query.counted_for else None
+    if counted_only is not None:
+        conds.append(counted_only)
     return conds
 
 
@@ -163,13 +173,17 @@ DRILL_PREFIX = "drill_"
 
 @dataclass(frozen=True)
 class Drill:
-    """Which records a clicked chart point stands for: a table and its exact filters."""
+    """Which records a clicked chart point stands for: a table, its exact filters, and the
+    metric whose n the point shows (its records are those the metric counts)."""
 
     table: str
     filters: Filters
+    metric: str | None = None
 
     def to_params(self) -> dict[str, str | list[str]]:
         params: dict[str, str | list[str]] = {f"{DRILL_PREFIX}table": self.table}
+        if self.metric:
+            params[f"{DRILL_PREFIX}metric"] = self.metric
         for name, values in self.filters.values:
             params[f"{DRILL_PREFIX}f_{name}"] = list(values)
         if self.filters.dates.start:
@@ -180,7 +194,19 @@ class Drill:
 
     def describe(self) -> str:
         parts = [f"{name} = {', '.join(values)}" for name, values in self.filters.values]
+        if self.metric:
+            metric = get_metric(self.metric)
+            parts.append(f"those counted in {metric.label}" if counted(metric) is not None else
+                         f"all of them ({metric.label} counts its n by its own rule)")
         return "; ".join(parts) or "no field filter"
+
+    def problem(self, dimensions: list[str]) -> str | None:
+        """Why this drill-down cannot be shown (a field the table does not have), else None."""
+        unknown = [name for name, _ in self.filters.values if name not in dimensions]
+        if unknown:
+            return (f"The link asks for {self.table} by {', '.join(unknown)}, which {self.table} "
+                    f"do not have (fields: {', '.join(dimensions)}).")
+        return None
 
 
 def _first(params: dict[str, list[str]], key: str) -> str | None:
@@ -198,9 +224,12 @@ def drill_from_params(params: dict[str, list[str]]) -> Drill | None:
         dates = DateRange(start, end)
     except ValueError:
         return None
+    metric = _first(params, f"{DRILL_PREFIX}metric")
+    if metric is not None and not any(m.name == metric and m.table == table for m in CATALOG):
+        return None
     prefix = f"{DRILL_PREFIX}f_"
     values = {k[len(prefix):]: list(v) for k, v in params.items() if k.startswith(prefix) and v}
-    return Drill(table, Filters.of(dates, **values))
+    return Drill(table, Filters.of(dates, **values), metric)
 
 
 def _parse_day(text: str | None) -> dt.date | None:

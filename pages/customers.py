@@ -40,7 +40,8 @@ title = f"Churn rate by {by}, {view.period_text()}"
 points = ui.chart(figures.ci_bars(churn, key, "fraction", "Churn rate", title), "cust_churn")
 if drill_field:
     st.caption(f"Click a {by} to open its customers.")
-    ui.drill_down(points, "customers", replace(filters, dates=DateRange()), field=drill_field)
+    ui.drill_down(points, "customers", replace(filters, dates=DateRange()), field=drill_field,
+                  metric="churn_rate")
 retention = churn.assign(value=1 - churn["value"], ci_low=1 - churn["ci_high"],
                          ci_high=1 - churn["ci_low"])
 table = pd.concat([ui.metric_rows(churn, [key], "fraction").assign(metric="churn rate"),

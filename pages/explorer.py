@@ -4,33 +4,31 @@
 
 import streamlit as st
 
-from cx.records import DRILL_PREFIX, MAX_PAGE_SIZE, RecordQuery, column_order, drill_from_params
+from cx.records import MAX_PAGE_SIZE, RecordQuery, column_order
 from cx.storage.schema import RECORD_TABLES, TIME_FIELD
 from cx.ui import cached
 from cx.ui import components as ui
+from cx.ui import explorer
 from cx.ui.filters import current_view, for_table, period_text
 from cx.ui.guard import require_page
 
 require_page("explorer")
 view = current_view()
-drill = drill_from_params({k: st.query_params.get_all(k) for k in st.query_params.keys()})
+drill, problem = explorer.url_drill()
 
 st.title("Verbatims and records")
+if problem:
+    explorer.refuse_drill(problem)
 if drill is not None:
-    left, right = st.columns([4, 1])
-    left.info(f"Records behind the chart point: {drill.table}, {drill.describe()}, "
-              f"{period_text(drill.filters.dates)}.", icon=":material/filter_alt:")
-    if right.button("Back to the sidebar filters", key="explorer_clear_drill"):
-        for name in [k for k in st.query_params.keys() if k.startswith(DRILL_PREFIX)]:
-            del st.query_params[name]
-        st.rerun()
+    explorer.drill_banner(drill)
 
 labels = {"responses": "Survey responses", "tickets": "Tickets", "customers": "Customers"}
 table = st.segmented_control("Records", RECORD_TABLES, format_func=labels.__getitem__,
                              default=drill.table if drill else "responses",
                              key=f"explorer_table_{drill.table if drill else 'sidebar'}")
 table = table or (drill.table if drill else "responses")
-filters = drill.filters if drill and drill.table == table else for_table(view.filters, table)
+drilled = drill is not None and drill.table == table
+filters = drill.filters if drilled else for_table(view.filters, table)
 
 search_col, sort_col, order_col, size_col = st.columns([3, 2, 1, 1])
 search = search_col.text_input("Search", key="explorer_search",
@@ -41,18 +39,20 @@ sort = sort_col.selectbox("Sort by", fields, index=fields.index(TIME_FIELD[table
 descending = order_col.toggle("Newest / largest first", value=True, key="explorer_desc")
 size = size_col.selectbox("Rows per page", [25, 50, 100, 250, MAX_PAGE_SIZE], index=1,
                           key="explorer_size")
-page_no = st.session_state.get("explorer_page", 1)
-query = RecordQuery(table, filters, search, sort, descending, int(page_no), int(size))
+page_no = explorer.page_number()
+query = RecordQuery(table, filters, search, sort, descending, page_no, int(size),
+                    counted_for=drill.metric if drilled else None)
 result = cached.record_page(query)
 if result.total == 0:
     ui.empty(f"No {table} match: clear the search, widen the dates, or upload {table}.")
     st.stop()
 if page_no > result.pages:  # the filters shrank the result since the page number was chosen
-    st.session_state["explorer_page"] = 1
+    st.session_state[explorer.PAGE_KEY] = 1
     st.rerun()
 
 st.caption(f"{result.total:,} {table} match ({period_text(filters.dates)}); "
            f"page {page_no} of {result.pages:,}.")
 ui.table(result.rows, "explorer", f"{table} page {page_no}")
 ui.records_export(query, result.total)
-st.number_input("Page", min_value=1, max_value=result.pages, step=1, key="explorer_page")
+explorer.full_verbatims(result.rows, table)
+st.number_input("Page", min_value=1, max_value=result.pages, step=1, key=explorer.PAGE_KEY)

@@ -50,6 +50,6 @@ if result.rows.empty:
     st.stop()
 title = f"{metric.label} by week, {view.period_text()}"
 points = ui.chart(figures.trend(result.rows, metric.unit.value, metric.label, title), "trend")
-st.caption("Click a week to open its records in the explorer.")
-ui.drill_down(points, metric.table, filters,
+ui.drill_hint("Click a week to open its records in the explorer.")
+ui.drill_down(points, metric.table, filters, metric=choice,
               dates_of=partial(period_dates, grain=Grain.WEEK, within=filters.dates))

@@ -43,7 +43,7 @@ fig = views.mark_segments(figures.ci_bars(views.segment_points(analysis), "segme
                                           analysis.unit, metric.label, title, badge="badge"),
                           analysis)
 points = ui.chart(fig, "segments_chart")
-ui.drill_down(points, metric.table, filters, field=by)
+ui.drill_down(points, metric.table, filters, field=by, metric=name)
 st.caption(f"Click a dot to open its {metric.table}. Green / red: higher / lower than the rest; "
            "grey: too few answers for a badge or a rank.")
 st.caption(views.plain(views.heterogeneity_line(analysis)))

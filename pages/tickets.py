@@ -36,7 +36,7 @@ for column, name in ((left, "frt_median"), (right, "ttr_median")):
     with column:
         points = ui.chart(figures.ci_bars(res.rows, by, res.metric.unit.value, res.metric.label,
                                           title), f"tickets_{name}")
-        ui.drill_down(points, "tickets", filters, field=by)
+        ui.drill_down(points, "tickets", filters, field=by, metric=name)
 st.caption(f"Click a {by} to open its tickets. Grey dots have too few tickets to rank.")
 
 table = pd.concat(
@@ -53,7 +53,7 @@ sla = results["resolved_within_24h"]
 points = ui.chart(figures.ci_bars(sla.rows, by, "fraction", sla.metric.label,
                                   f"Resolved within 24 h by {by}, {view.period_text()}"),
                   "tickets_sla")
-ui.drill_down(points, "tickets", filters, field=by)
+ui.drill_down(points, "tickets", filters, field=by, metric="resolved_within_24h")
 
 st.subheader("Resolution curve by channel")
 curves = cached.km_curves(filters, "channel")

@@ -82,6 +82,19 @@ def test_drill_round_trip_through_url_params() -> None:
     assert drill_from_params({"drill_table": ["tickets"], "drill_from": ["31-12-2026"]}) is None
 
 
+def test_a_drill_names_its_metric_and_says_when_n_counts_otherwise() -> None:
+    week = Filters.of(DateRange(dt.date(2026, 11, 16), dt.date(2026, 11, 22)))
+    drill = Drill("responses", week, "csat")
+    params = {k: v if isinstance(v, list) else [v] for k, v in drill.to_params().items()}
+    assert drill_from_params(params) == drill
+    assert drill.describe() == "those counted in CSAT (top-2-box)"
+    churn = Drill("customers", week, "churn_rate").describe()
+    assert churn == "all of them (Churn rate counts its n by its own rule)"
+    # a metric of another table, or none of the catalog: no drill-down
+    assert drill_from_params({**params, "drill_metric": ["frt_median"]}) is None
+    assert drill_from_params({**params, "drill_metric": ["nope"]}) is None
+
+
 def test_period_dates_are_clipped_to_the_range() -> None:
     # the week of Monday 2026-09-28 inside a range starting Thursday 1 October
     within = DateRange(dt.date(2026, 10, 1), dt.date(2026, 11, 22))

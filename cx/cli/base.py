@@ -1,14 +1,27 @@
-"""What every command returns, and how values become JSON."""
+"""What every command returns, how values become JSON, and how the command line fails.
+
+Why failures live here: a person at a terminal (or a cron mail) must get one line that says what
+is wrong, never a traceback; the traceback of an unexpected failure goes to a log file instead,
+under an error id the line quotes.
+"""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import logging
 import math
+import os
+import secrets
+import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
+
+LOG_NAME = "cx-errors.log"  # beside the database; the temp folder when that is not writable
 
 
 class CommandRefused(Exception):
@@ -49,3 +62,44 @@ def to_jsonable(value: Any) -> Any:
     if hasattr(value, "to_dict"):
         return to_jsonable(value.to_dict())
     return str(value)
+
+
+class CliParser(argparse.ArgumentParser):
+    """argparse with a one-line usage error (argparse prints the whole usage first); exit 2.
+
+    Sub-commands inherit the class (argparse builds them with `type(parent)`)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _log_file(folder: Path) -> Path:
+    """An owner-only log file in `folder`, else in the temp folder."""
+    for where in (folder, Path(tempfile.gettempdir())):
+        path = where / LOG_NAME
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+            return path
+        except OSError:
+            continue
+    raise OSError("no writable folder for the error log")
+
+
+def log_unexpected(exc: BaseException, command: str, folder: Path) -> str:
+    """Write the traceback under a new error id to the log file; return one line for stderr."""
+    error_id = secrets.token_hex(4)
+    logger = logging.getLogger("cx.cli")
+    try:
+        handler: logging.Handler = logging.FileHandler(_log_file(folder), encoding="utf-8")
+        where = f"details in {handler.baseFilename}"  # type: ignore[attr-defined]
+    except OSError:
+        handler, where = logging.NullHandler(), "no log file could be written"
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    try:
+        logger.error("error id %s in `python -m cx %s` (%s)", error_id, command,
+                     " ".join(sys.argv[1:]), exc_info=exc)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    return f"unexpected {type(exc).__name__} (error id {error_id}); {where}"

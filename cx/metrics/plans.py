@@ -202,3 +202,28 @@ def order_statistics(query: MetricQuery, metric: MetricDef, dialect: EngineDiale
     pick = exp.select(*[col(k) for k in query.keys], col("rk"), col("x")).from_("ranked").where(
         col("rk").isin(*[params.add(int(r)) for r in ranks]))
     return Statement(with_base(pick, base, (("ranked", ranked),)), params.values)
+
+
+def counted(metric: MetricDef) -> exp.Expression | None:
+    """The condition a record meets to count in the metric's n; None when every record counts.
+
+    Why public: the records explorer lists exactly the records behind a chart point's n (a
+    drill-down). Churn and CLV count customers by their own rules (active at a period start),
+    not one record condition: None, and the explorer says so.
+    """
+    match metric.type:
+        case MetricType.NPS:
+            return col(metric.column or "").between(0, 10)
+        case MetricType.SHARE | MetricType.MEAN:
+            x, smin, smax = _scaled(metric)
+            return x.between(smin, smax)
+        case MetricType.QUANTILE:
+            return col(metric.column or "") >= 0
+        case MetricType.SURVIVAL:  # resolved, or still open (censored); not closed unresolved
+            res, status = col("resolution_hours"), exp.func("lower", col("status"))
+            closed = status.isin(*[exp.Literal.string(s) for s in CLOSED_UNRESOLVED])
+            still_open = exp.and_(res.is_(exp.null()),
+                                  exp.func("coalesce", closed, exp.false()).not_())
+            return exp.or_(res >= 0, still_open)
+        case _:
+            return None

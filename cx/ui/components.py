@@ -21,10 +21,11 @@ from cx.charts.format import format_change, format_ci, format_p, format_value
 from cx.domain import DateRange, Filters
 from cx.export import records_csv, records_xlsx, to_csv_bytes, to_xlsx_bytes
 from cx.kpis import Tile
+from cx import access
 from cx.records import Drill, RecordQuery
-from cx.ui import cached, context
+from cx.ui import cached, context, guard
 
-EXPLORER_PAGE = "pages/explorer.py"
+EXPLORER = access.page("explorer")  # where every drill-down lands
 
 
 NO_DATA = "No data yet: upload a file on the Upload page, or run `python -m cx demo`."
@@ -43,12 +44,20 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "chart"
 
 
+def may_drill() -> bool:
+    """Whether this user may open the records behind a chart point (the explorer page)."""
+    return guard.may_open(EXPLORER.name)
+
+
 def chart(fig: go.Figure, key: str, selectable: bool = True) -> list[dict]:
-    """Draw a figure with a PNG download in its modebar; return the clicked points (if any)."""
+    """Draw a figure with a PNG download in its modebar; return the clicked points (if any).
+
+    Points are clickable only for a drill-down the user's role may open (`may_drill`).
+    """
     title = fig.layout.title.text or key
     config = {"displaylogo": False,
               "toImageButtonOptions": {"format": "png", "filename": _slug(title), "scale": 2}}
-    if not selectable:
+    if not selectable or not may_drill():
         st.plotly_chart(fig, key=key, config=config, width="stretch")
         return []
     event = st.plotly_chart(fig, key=key, config=config, width="stretch", on_select="rerun",
@@ -168,24 +177,37 @@ def kpi_tile(t: Tile) -> None:
                             config={"displayModeBar": False, "staticPlot": True}, width="stretch")
 
 
+def drill_hint(text: str) -> None:
+    """The "click a point" caption, only for roles whose click opens something."""
+    if may_drill():
+        st.caption(text)
+
+
 def drill_down(points: list[dict], table: str, filters: Filters, field: str | None = None,
-               dates_of: Callable[[str], DateRange] | None = None) -> None:
+               dates_of: Callable[[str], DateRange] | None = None,
+               metric: str | None = None) -> None:
     """On a clicked point, open the explorer on its records; `customdata[0]` names the point.
 
     `field`: the point's key is a value of this field (e.g. a channel), added to the filters.
     `dates_of`: turns the key into the dates it stands for (e.g. a trend's week) instead.
+    `metric`: the point's metric; the explorer then lists only the records counted in its n.
     """
     if not points:
+        return
+    if not may_drill():  # a selection forged or left from before a role change
+        roles = ", ".join(sorted(r.value for r in EXPLORER.roles))
+        st.info(f"The records behind a point are on the {EXPLORER.title} page, which needs one "
+                f"of these roles: {roles}.", icon=":material/lock:")
         return
     custom = points[0].get("customdata")
     key = custom[0] if isinstance(custom, (list, tuple)) and custom else custom
     if key is None:
         return
     if dates_of is not None:
-        drill = Drill(table, replace(filters, dates=dates_of(str(key))))
+        drill = Drill(table, replace(filters, dates=dates_of(str(key))), metric)
     elif field is not None:
         chosen = {**filters.as_dict(), field: (str(key),)}
-        drill = Drill(table, Filters.of(filters.dates, **chosen))
+        drill = Drill(table, Filters.of(filters.dates, **chosen), metric)
     else:
-        drill = Drill(table, filters)
-    st.switch_page(EXPLORER_PAGE, query_params=drill.to_params())
+        drill = Drill(table, filters, metric)
+    st.switch_page(EXPLORER.file, query_params=drill.to_params())

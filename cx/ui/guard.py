@@ -39,3 +39,12 @@ def require_action(name: str) -> CurrentUser:
         raise access.AccessDenied("not logged in (or the account was removed)")
     access.require_action(user.roles, name)
     return user
+
+
+def may_open(name: str) -> bool:
+    """Whether the logged-in user's role may open page `name`.
+
+    For links and drill-downs: nothing should offer a page that its guard would then refuse.
+    """
+    user = current_user(context.settings())
+    return user is not None and access.can_view(user.roles, name)

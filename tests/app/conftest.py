@@ -6,14 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from cx import users
 from cx.demo import build_demo
 from cx.domain import Role
 from cx.storage import Store
+from tests.app.dashboard_fixtures import DemoFiles, build_demo_files, use_files
+from tests.app.session import ROOT, role_user
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "test-password-{role}"  # throw-away users in a temporary file of one test
 
 
@@ -25,15 +24,24 @@ def logins(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     path = Path(os.environ["CX_USERS"])
     found = {}
     for role in Role:
-        name = f"test-{role.value}"
+        name = role_user(role)
         users.add_user(path, name, role, PASSWORD.format(role=role.value))
         found[role.value] = name
     return found
 
 
-def app_test(script: str = "app.py") -> AppTest:
-    return AppTest.from_file(str(ROOT / script), default_timeout=60)
-
-
 def existing_pages() -> set[str]:
     return {p.stem for p in (ROOT / "pages").glob("*.py")}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoFiles:
+    """The dashboard demo files (fixed seed and end date), built once per test module."""
+    return build_demo_files(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def on_demo(demo: DemoFiles, monkeypatch: pytest.MonkeyPatch) -> DemoFiles:
+    """The test's settings point at the module's demo files."""
+    use_files(monkeypatch, demo)
+    return demo

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
 from cx import users
 from cx.domain import Role
 from cx.storage import Store
+from tests.app.session import ROOT, logged_in, role_user
 
-ROOT = Path(__file__).resolve().parents[2]
 DEMO_SCALE = 0.05
 DEMO_END = "2026-11-22"
 
@@ -40,7 +39,7 @@ ROLE_PASSWORD = "not-a-real-password-1"
 
 def role_logins() -> dict[Role, tuple[str, str]]:
     """The (username, password) that `add_role_users` gives each role."""
-    return {role: (f"test-{role.value}", ROLE_PASSWORD) for role in Role}
+    return {role: (role_user(role), ROLE_PASSWORD) for role in Role}
 
 
 def add_role_users(users_file: Path) -> None:
@@ -59,11 +58,7 @@ def use_files(monkeypatch: pytest.MonkeyPatch, files: DemoFiles) -> None:
 
 def run_page(name: str, role: Role, timeout: float = 120) -> AppTest:
     """One render of pages/<name>.py for a logged-in user of `role` (as app.py leaves it)."""
-    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=timeout)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = f"test-{role.value}"
-    at.run()
-    return at
+    return logged_in(role_user(role), f"pages/{name}.py", timeout).run()
 
 
 def cli_metric(db: Path, *args: str) -> dict:

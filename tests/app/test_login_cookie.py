@@ -15,7 +15,8 @@ from cx.config import load_settings
 from cx.storage import Store
 from cx.storage.batches import Batch, insert_batch, new_batch_id
 from cx.ui import auth
-from tests.app.conftest import PASSWORD, app_test
+from tests.app.conftest import PASSWORD
+from tests.app.session import app_test
 from tests.test_sessions import jwt
 
 LOGIN_FORM = ["Username", "Password"]

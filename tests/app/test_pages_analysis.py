@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from cx import access
 from cx.charts.format import format_ci, format_value
@@ -23,25 +22,14 @@ from tests.app.dashboard_fixtures import (
     ROOT,
     DemoFiles,
     add_role_users,
-    build_demo_files,
     run_page,
     use_files,
 )
+from tests.app.session import logged_in, role_user
 from tests.app.test_pages_dashboards import default_dates
 
 PAGES = ("segments", "drivers")
 ALLOWED = [(p, r) for p in PAGES for r in Role if r in access.page(p).roles]
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoFiles:
-    return build_demo_files(tmp_path_factory.mktemp("analysis"))
-
-
-@pytest.fixture
-def on_demo(demo: DemoFiles, monkeypatch: pytest.MonkeyPatch) -> DemoFiles:
-    use_files(monkeypatch, demo)
-    return demo
 
 
 def cli_analyze(db: Path, *args: str) -> dict:
@@ -153,9 +141,7 @@ def test_drivers_outcome_picker(on_demo: DemoFiles, pick: str, field: str | None
 def test_drivers_say_not_enough_data(on_demo: DemoFiles) -> None:
     # one day of the small demo: far fewer than max(50, 10 x 6) complete answers
     day = dt.date.fromisoformat(default_dates(on_demo.db)[1])
-    at = AppTest.from_file(str(ROOT / "pages" / "drivers.py"), default_timeout=120)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = f"test-{Role.MANAGER.value}"
+    at = logged_in(role_user(Role.MANAGER), "pages/drivers.py", timeout=120)
     at.session_state["cx_view"] = View("custom", Filters.of(DateRange(day, day)), day, True)
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -17,7 +17,6 @@ from cx.summary import last_date
 from tests.app.dashboard_fixtures import (
     DemoFiles,
     add_role_users,
-    build_demo_files,
     cli_metric,
     run_page,
     use_files,
@@ -32,17 +31,6 @@ EMPTY_TEXT = {
     "explorer": "No responses match",
     "upload": "No batches yet",
 }
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoFiles:
-    return build_demo_files(tmp_path_factory.mktemp("dash"))
-
-
-@pytest.fixture
-def on_demo(demo: DemoFiles, monkeypatch: pytest.MonkeyPatch) -> DemoFiles:
-    use_files(monkeypatch, demo)
-    return demo
 
 
 def default_dates(db: Path) -> tuple[str, str]:

@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import PASSWORD, app_test, existing_pages
+from tests.app.conftest import PASSWORD, existing_pages
+from tests.app.session import app_test, logged_in
 from tests.policy_table import ROLES, SPEC_PAGES, allowed_pages
 
 DATA_ELEMENTS = ("metric", "dataframe", "table")
-
-
-def _logged_in(username: str) -> object:
-    at = app_test()
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = username
-    return at.run()
 
 
 def _shows_data(at: object) -> bool:
@@ -29,7 +23,7 @@ def test_every_page_of_the_spec_exists_and_no_other() -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_navigation_is_exactly_the_allowed_pages(role: str, logins: dict[str, str]) -> None:
-    at = _logged_in(logins[role])
+    at = logged_in(logins[role]).run()
     assert not at.exception
     expected = allowed_pages(role)  # PRODUCT.md §5
     for name in SPEC_PAGES:
@@ -49,9 +43,7 @@ def test_each_forbidden_page_run_directly_shows_no_access(role: str, logins: dic
     forbidden = [n for n in sorted(existing_pages() & set(SPEC_PAGES))
                  if role not in SPEC_PAGES[n]]
     for name in forbidden:
-        at = app_test()
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = logins[role]
+        at = logged_in(logins[role])
         at.switch_page(f"pages/{name}.py").run()  # before any run: the page file alone
         assert not at.exception, (role, name)
         assert any("No access" in e.value and "needs one of these roles" in e.value

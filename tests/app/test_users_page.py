@@ -8,14 +8,11 @@ from pathlib import Path
 
 from cx import users
 from cx.domain import Role
-from tests.app.conftest import app_test
+from tests.app.session import logged_in
 
 
 def _users_page(admin: str) -> object:
-    at = app_test()
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = admin
-    return at.switch_page("pages/users.py").run()
+    return logged_in(admin).switch_page("pages/users.py").run()
 
 
 def _button(at: object, label: str) -> object:

@@ -14,18 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
 from cx import access, users
 from cx.domain import Role
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.app.session import logged_in
 
 
 def _render(name: str, username: str) -> tuple[float, int]:
-    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=900)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = username
+    at = logged_in(username, f"pages/{name}.py", timeout=900)
     started = time.perf_counter()
     at.run()
     return time.perf_counter() - started, len(at.exception)

@@ -12,6 +12,7 @@ from cx.domain import Role
 from cx.snapshots import get_or_build, snapshot_weeks
 from cx.storage import Store
 from tests.app.dashboard_fixtures import DemoFiles, add_role_users, run_page, use_files
+from tests.app.session import logged_in, role_user
 from tests.snapshots.conftest import BAD_WEEK, NOW
 from tests.snapshots.test_store import _upload
 
@@ -58,11 +59,7 @@ def test_a_restated_week_says_so_beside_the_reported_number(files: DemoFiles,
     settings = load_settings()
     get_or_build(Store(files.db), settings, BAD_WEEK, "cli", now=NOW)
     _upload(files.db, tmp_path)
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "pages" / "snapshot.py"), default_timeout=120)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = f"test-{Role.EXECUTIVE.value}"
+    at = logged_in(role_user(Role.EXECUTIVE), "pages/snapshot.py", timeout=120)
     at.session_state["snapshot_week"] = BAD_WEEK
     at.run()
     assert not at.exception, [e.value for e in at.exception]
