@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 
 import duckdb
 
-from cx.ingest.options import UNITS
+from cx.ingest.options import DEFAULT_NA_CODES, UNITS
 from cx.ingest.profile import (
-    FALSE_TOKENS, TRUE_TOKENS, is_hms, lit, parse_time, typed_token,
+    FALSE_TOKENS, TRUE_TOKENS, is_hms, lit, parse_time, text_token, typed_token,
 )
 from cx.ingest.readers import RAW
 from cx.storage import run
@@ -37,6 +37,8 @@ class ColumnSpec:
     unit: str | None = None  # duration columns
     scale: tuple[int, int] | None = None  # scores and ratings
     missing: str | None = None  # a code meaning "not applicable" -> NULL
+    codes: tuple[str, ...] = ()  # every such code of this column (the first is `missing`)
+    na_codes: tuple[str, ...] = DEFAULT_NA_CODES  # missing in every column of the file
     reverse: bool = False
     note: str = ""
 
@@ -55,12 +57,19 @@ class ColumnSpec:
 
 
 def _clean(spec: ColumnSpec) -> str:
+    """Trimmed text, NULL for the file's missing-value codes and the column's own codes.
+
+    A column's own code also matches as a number ("0" declared, "0.0" written).
+    """
     col = f"c{spec.position}"
-    v = f"nullif(trim({col}), '')" if spec.kind in _TEXT_KINDS else typed_token(col)
-    if spec.missing is None:
+    token = text_token if spec.kind in _TEXT_KINDS else typed_token
+    v = token(col, spec.na_codes)
+    codes = spec.codes or ((spec.missing,) if spec.missing is not None else ())
+    if not codes:
         return v
-    code = lit(spec.missing)
-    return (f"CASE WHEN {v} = {code} OR try_cast({v} AS DOUBLE) = try_cast({code} AS DOUBLE) "
+    listed = ", ".join(lit(c) for c in codes)
+    numbers = ", ".join(f"try_cast({lit(c)} AS DOUBLE)" for c in codes)
+    return (f"CASE WHEN {v} IN ({listed}) OR try_cast({v} AS DOUBLE) IN ({numbers}) "
             f"THEN NULL ELSE {v} END")
 
 
@@ -130,26 +139,35 @@ def _checks(i: int, spec: ColumnSpec) -> list[tuple[str, str]]:
     return out
 
 
+_PARTS_PER_STATEMENT = 50  # a UNION of hundreds of parts costs DuckDB's planner superlinearly
+
+
 def build_errors(cur: duckdb.DuckDBPyConnection, specs: list[ColumnSpec],
                  extra_checks: list[tuple[str, str, str]]) -> None:
     """cx_errors(_row, column, message): every failed check of every row.
 
     `extra_checks` are (condition, header, message SQL) over cx_typed for rules that involve
-    several columns (a resolution before the opening).
+    several columns (a resolution before the opening). One part per column (its checks exclude
+    each other, so the first that fails is the value's error), inserted fifty parts at a time so
+    the cost grows linearly with the columns.
     """
     parts = []
     for i, spec in enumerate(specs):
-        for cond, message in _checks(i, spec):
-            parts.append(f"SELECT _row, {lit(spec.header)} AS col, {message} AS message "
-                         f"FROM {TYPED} WHERE {cond}")
+        checks = _checks(i, spec)
+        if checks:
+            whens = " ".join(f"WHEN {cond} THEN {message}" for cond, message in checks)
+            parts.append(f"SELECT _row, {lit(spec.header)} AS col, message FROM (SELECT _row, "
+                         f"CASE {whens} END AS message FROM {TYPED}) WHERE message IS NOT NULL")
         if spec.kind == "key":
             parts.append(_duplicate_keys(i, spec))
     for cond, header, message in extra_checks:
         parts.append(f"SELECT _row, {lit(header)} AS col, {message} AS message "
                      f"FROM {TYPED} WHERE {cond}")
-    body = " UNION ALL ".join(parts) if parts else \
-        "SELECT NULL::BIGINT AS _row, NULL::VARCHAR AS col, NULL::VARCHAR AS message WHERE false"
-    run(cur, f"CREATE OR REPLACE TEMP TABLE {ERRORS} AS {body}")
+    run(cur, f"CREATE OR REPLACE TEMP TABLE {ERRORS} "
+             "(_row BIGINT, col VARCHAR, message VARCHAR)")
+    for start in range(0, len(parts), _PARTS_PER_STATEMENT):
+        chunk = parts[start:start + _PARTS_PER_STATEMENT]
+        run(cur, f"INSERT INTO {ERRORS} {' UNION ALL '.join(chunk)}")
 
 
 def _duplicate_keys(i: int, spec: ColumnSpec) -> str:

@@ -65,7 +65,7 @@ def make_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptio
         raise ValueError(f"{raw.file_name}: read as a single column named {headers[0]!r}; the "
                          f"delimiter {raw.delimiter!r} looks wrong (declare it with --delimiter)")
     check_overrides(table, options.mapping)
-    profiles = profile_columns(cur, len(headers))
+    profiles = profile_columns(cur, len(headers), na_codes=options.na_codes)
 
     def suits(position: int, name: str) -> bool:
         kind = canonical_kind(table, name)
@@ -93,6 +93,8 @@ def _spec(position: int, header: str, name: str, how: str, note: str, profile: P
     rating_like = kind in ("score", "rating")
     spec = ColumnSpec(position, header, name, kind, how, extra=extra, note=note,
                       missing=options.missing_for(name, header, rating_like),
+                      codes=options.column_codes(name, header, rating_like),
+                      na_codes=options.na_codes,
                       reverse=name in options.reverse)
     if kind == "time":
         return spec.with_(family=time_family(profile, header, options.date_order))
