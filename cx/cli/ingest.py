@@ -8,7 +8,7 @@ from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
 from cx.ingest import IngestOptions, IngestReport, load, validate
 from cx.ingest.options import (
-    parse_date, parse_map, parse_missing, parse_scales, parse_units,
+    check_codec, parse_date, parse_map, parse_missing, parse_scales, parse_units,
 )
 from cx.storage import Store
 from cx.storage.schema import RECORD_TABLES
@@ -33,13 +33,22 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                    help="reverse-code a score at ingestion (e.g. ces where 1 = easy)")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="one date for a file without one")
     p.add_argument("--on-error", choices=("reject", "skip"), default="reject")
-    p.add_argument("--encoding", help="CSV encoding (default: UTF-8, else CP-1252 detected)")
+    p.add_argument("--encoding", type=codec, help="CSV encoding (default: detected per file)")
     p.add_argument("--sheet", help="XLSX sheet name (default: the first)")
     p.add_argument("--delimiter", help="CSV delimiter (default: sniffed)")
     p.add_argument("--date-order", choices=("dmy", "mdy"),
                    help="for dates like 03/04/2023 that the column itself cannot settle")
     p.add_argument("--dry-run", action="store_true", help="validate and show the mapping only")
     p.set_defaults(func=handle)
+
+
+def codec(name: str) -> str:
+    """--encoding is checked while parsing, so a typo is a usage error (exit 2), not a crash."""
+    try:
+        check_codec(name)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--encoding ")) from None
+    return name
 
 
 def options_from(args: argparse.Namespace) -> IngestOptions:

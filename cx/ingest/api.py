@@ -247,6 +247,7 @@ def _inside(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions
 
 def _provenance(raw: RawFile, options: IngestOptions) -> dict[str, Any]:
     return {"format": raw.file_format, "encoding": raw.encoding, "delimiter": raw.delimiter,
+            "encoding_confidence": raw.encoding_confidence,
             "on_error": options.on_error, "sheet": options.sheet}
 
 

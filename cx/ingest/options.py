@@ -60,7 +60,7 @@ class IngestOptions:
         codes = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in self.missing.items()}
         object.__setattr__(self, "missing", codes)
         if self.encoding is not None:
-            _check_codec(self.encoding)
+            check_codec(self.encoding)
         if self.table not in RECORD_TABLES:
             raise ValueError(f"--table must be one of {', '.join(RECORD_TABLES)}, "
                              f"not {self.table!r}")
@@ -95,7 +95,7 @@ class IngestOptions:
         return self.missing.get(ALL_RATINGS, ()) if rating_like and field_name != "nps" else ()
 
 
-def _check_codec(name: str) -> None:
+def check_codec(name: str) -> None:
     try:
         codecs.lookup(name)
     except LookupError:

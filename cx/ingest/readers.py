@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cx.ingest.encoding import Detected, EncodingRefused, Scan, detect, scan, where
 from cx.storage import StoreError, run
 
 RAW = "cx_raw"  # view over the staging table: _row, c1..cN
@@ -40,6 +41,7 @@ class RawFile:
     n_rows: int
     encoding: str | None = None
     delimiter: str | None = None
+    encoding_confidence: float | None = None  # 1.0 clean UTF-8 or declared; else the detector's
 
 
 def file_format(path: Path) -> str:
@@ -81,15 +83,18 @@ def _read_csv(
     cur: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, delimiter: str | None,
     limit: int | None,
 ) -> RawFile:
-    head = path.read_bytes()[:_SNIFF_BYTES] if path.stat().st_size < _SNIFF_BYTES else _head(path)
-    if not head.strip():
+    if not _head(path).strip():
         raise FileRefused(f"{path.name}: the file is empty")
-    if b"\x00" in head:
+    found = scan(path)
+    if found.nul_line is not None:
         raise FileRefused(
-            f"{path.name}: this is not a text (CSV) file - it contains binary data; "
-            "upload a CSV, an .xlsx workbook or a .parquet file"
+            f"{path.name}: line {found.nul_line} holds a NUL byte, so this is not a text (CSV) "
+            "file - it contains binary data; upload a CSV, an .xlsx workbook or a .parquet file"
         )
-    used, utf8_path = _as_utf8(path, encoding)
+    try:
+        used, utf8_path = _as_utf8(path, encoding, found)
+    except EncodingRefused as exc:
+        raise FileRefused(str(exc)) from exc
     dialect = _sniff(cur, utf8_path, delimiter)
     options = "header=false, all_varchar=true, strict_mode=true, delim=?, quote=?, escape=?"
     params = [str(utf8_path), dialect["delim"], dialect["quote"], dialect["escape"]]
@@ -110,7 +115,8 @@ def _read_csv(
         raise FileRefused(f"{path.name}: the file is empty")
     n_rows = run(cur, f"SELECT count(*) FROM {RAW}").fetchone()[0]
     headers = tuple(None if h is None or not str(h).strip() else str(h).strip() for h in header)
-    return RawFile(path.name, "csv", headers, int(n_rows), used, dialect["delim"])
+    return RawFile(path.name, "csv", headers, int(n_rows), used.encoding, dialect["delim"],
+                   used.confidence)
 
 
 def _head(path: Path) -> bytes:
@@ -139,24 +145,33 @@ def _sniff(cur: duckdb.DuckDBPyConnection, path: Path, delimiter: str | None) ->
     return {"delim": delimiter or delim or ",", "quote": quote or '"', "escape": escape or '"'}
 
 
-def _as_utf8(path: Path, encoding: str | None) -> tuple[str, Path]:
+def _as_utf8(path: Path, encoding: str | None, found: Scan) -> tuple[Detected, Path]:
     """UTF-8 files (with or without BOM) are read in place; others are transcoded once.
 
-    DuckDB reads only UTF-8/UTF-16/Latin-1 and its Latin-1 refuses CP-1252's € and curly quotes,
-    which Excel on Windows writes. So a file that is not valid UTF-8 is decoded as CP-1252 (bytes
-    CP-1252 leaves undefined fall back to Latin-1) into a temporary UTF-8 copy, streamed in chunks.
+    DuckDB reads only UTF-8/UTF-16/Latin-1, so a file in another encoding is decoded into a
+    temporary UTF-8 copy, streamed in chunks. The detected encoding must read every byte; a
+    declared one is the user's choice: CP-1252 then reads its five undefined bytes as Latin-1.
     """
     declared = codecs.lookup(encoding).name if encoding else None
-    if declared in (None, "utf-8", "utf-8-sig") and _is_utf8(path):
-        return "utf-8", path
-    if declared in ("utf-8", "utf-8-sig"):
-        raise FileRefused(f"{path.name}: declared UTF-8 but the file is not valid UTF-8")
-    used = declared or "cp1252"
+    if declared in ("utf-8", "utf-8-sig") and not found.utf8:
+        raise FileRefused(f"{path.name}: declared UTF-8 but {where(found)} is not valid UTF-8")
+    used = Detected(declared, 1.0) if declared else detect(path, found)
+    if used.encoding in ("utf-8", "utf-8-sig"):
+        return used, path
+    errors = "cx-latin1-fallback" if declared == "cp1252" else "strict"
     out = Path(tempfile.mkstemp(prefix="cx-utf8-", suffix=".csv")[1])
-    decoder = codecs.getincrementaldecoder(used)(errors="cx-latin1-fallback")
+    decoder = codecs.getincrementaldecoder(used.encoding)(errors=errors)
+    lines = 0
     with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
         while chunk := src.read(1 << 20):
-            dst.write(decoder.decode(chunk))
+            try:
+                dst.write(decoder.decode(chunk))
+            except UnicodeDecodeError as exc:
+                line = lines + chunk.count(b"\n", 0, max(exc.start, 0)) + 1
+                raise FileRefused(f"{path.name}: line {line} cannot be read as {used.encoding} "
+                                  "(the rest of the file can): declare the file's encoding with "
+                                  "--encoding, or save it as UTF-8") from exc
+            lines += chunk.count(b"\n")
         dst.write(decoder.decode(b"", final=True))
     return used, out
 
@@ -168,18 +183,6 @@ def _latin1_fallback(exc: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("cx-latin1-fallback", _latin1_fallback)
-
-
-def _is_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(1 << 22):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 # -- XLSX and Parquet ------------------------------------------------------------------------
