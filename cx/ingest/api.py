@@ -112,7 +112,7 @@ def _sha256(path: Path) -> str:
 def _stage(cur: duckdb.DuckDBPyConnection, path: Path, options: IngestOptions,
            limit: int | None = None) -> RawFile:
     return read_into(cur, path, encoding=options.encoding, sheet=options.sheet,
-                     delimiter=options.delimiter, limit=limit)
+                     delimiter=options.delimiter, limit=limit, limits=options.limits)
 
 
 def preview(source: str | Path | bytes, options: IngestOptions, rows: int = 20,

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from cx.config import load_settings
 from cx.storage.schema import RECORD_TABLES
 
 UNITS = {"seconds": 1 / 3600, "minutes": 1 / 60, "hours": 1.0, "hms": 1.0}
@@ -36,6 +37,12 @@ class Limits:
     future_days: int = 1  # dates after today + this many days are refused per row
 
 
+def configured_limits() -> Limits:
+    """The limits of the settings (environment or secrets.toml), for every new IngestOptions."""
+    s = load_settings()
+    return Limits(s.max_upload_columns, s.max_upload_mb, s.min_date_year, s.max_future_days)
+
+
 @dataclass(frozen=True)
 class IngestOptions:
     table: str
@@ -45,7 +52,7 @@ class IngestOptions:
     # header (or field, or "*") -> codes meaning "not applicable" in that column only
     missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
     na_codes: tuple[str, ...] = DEFAULT_NA_CODES  # missing in every column
-    limits: Limits = Limits()
+    limits: Limits = field(default_factory=configured_limits)
     reverse: tuple[str, ...] = ()  # score fields to reverse-code (e.g. ces where 1 = easy)
     date: dt.date | None = None
     on_error: str = "reject"

@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from cx.ingest.encoding import Detected, EncodingRefused, Scan, detect, scan, where
+from cx.ingest import xlsx
+from cx.ingest.options import Limits
 from cx.storage import StoreError, run
 
 RAW = "cx_raw"  # view over the staging table: _row, c1..cN
@@ -62,26 +65,45 @@ def read_into(
     sheet: str | None = None,
     delimiter: str | None = None,
     limit: int | None = None,
+    limits: Limits = Limits(),
 ) -> RawFile:
-    """Stage `path` as TEMP table cx_raw(_row, c1..cN); `limit` keeps only the first records."""
+    """Stage `path` as TEMP table cx_raw(_row, c1..cN); `limit` keeps only the first records.
+
+    The size and column limits are checked before the bulk of the file is parsed, so a hostile
+    file costs little (issue 12: 1,000 columns ran DuckDB out of memory, a zip bomb 148 s).
+    """
     if not path.is_file():
-        raise FileRefused(f"{path}: no such file")
+        raise FileRefused(f"{path.name}: no such file")
     fmt = file_format(path)
+    _check_size(path, path.stat().st_size, limits, "is")
     if fmt == "xlsx":
-        raw = _read_xlsx(cur, path, sheet, limit)
+        raw = _read_xlsx(cur, path, sheet, limit, limits)
     elif fmt == "parquet":
-        raw = _read_parquet(cur, path, limit)
+        raw = _read_parquet(cur, path, limit, limits)
     else:
-        raw = _read_csv(cur, path, encoding, delimiter, limit)
+        raw = _read_csv(cur, path, encoding, delimiter, limit, limits)
     if raw.n_rows == 0:
         raise FileRefused(f"{path.name}: the file has a header but no data rows")
     return raw
 
 
+def _check_size(path: Path, size: int, limits: Limits, what: str) -> None:
+    if size > limits.max_file_mb * 1e6:
+        raise FileRefused(f"{path.name} {what} {size / 1e6:,.1f} MB; the limit is "
+                          f"{limits.max_file_mb:,.0f} MB. Split the file, or ask an admin to "
+                          "raise the limit")
+
+
+def _check_width(path: Path, width: int, limits: Limits) -> None:
+    if width > limits.max_columns:
+        raise FileRefused(f"{path.name} has {width:,} columns; the limit is "
+                          f"{limits.max_columns:,}. Keep the columns you need and upload again")
+
+
 # -- CSV -------------------------------------------------------------------------------------
 def _read_csv(
     cur: duckdb.DuckDBPyConnection, path: Path, encoding: str | None, delimiter: str | None,
-    limit: int | None,
+    limit: int | None, limits: Limits,
 ) -> RawFile:
     if not _head(path).strip():
         raise FileRefused(f"{path.name}: the file is empty")
@@ -103,6 +125,7 @@ def _read_csv(
         # the rows below it, and read the first record as the header
         header = run(cur, f"SELECT * FROM read_csv(?, {options}, skip=0) LIMIT 1",
                      params).fetchone()
+        _check_width(path, len(header or ()), limits)
         cols = ", ".join(f"c{i + 1}" for i in range(len(header or ())))
         top = "" if limit is None else f"LIMIT {int(limit)}"
         # rowid follows file order (insertion order is preserved); +2: header is row 1
@@ -187,21 +210,26 @@ codecs.register_error("cx-latin1-fallback", _latin1_fallback)
 
 # -- XLSX and Parquet ------------------------------------------------------------------------
 def _read_xlsx(
-    cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None, limit: int | None
+    cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None, limit: int | None,
+    limits: Limits,
 ) -> RawFile:
     """pandas + openpyxl (DuckDB's excel extension cannot be installed offline)."""
     try:
-        frame = pd.read_excel(path, sheet_name=sheet if sheet else 0, header=None, dtype=str,
-                              engine="openpyxl", nrows=None if limit is None else limit + 1)
+        _check_size(path, xlsx.inflated_size(path), limits, "inflates to")
+        frame = xlsx.read_frame(path, sheet, limit)
+        _check_width(path, frame.shape[1], limits)
+        unsaved = xlsx.unsaved_formulas(path, sheet, frame)
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise FileRefused(f"{path.name}: not a readable .xlsx workbook (damaged or truncated: "
-                          f"{exc})") from exc
+        raise FileRefused(f"{path.name}: not a readable .xlsx workbook (damaged or "
+                          f"truncated: {type(exc).__name__})") from exc
     except ValueError as exc:
         raise FileRefused(f"{path.name}: {exc}") from exc
     if frame.empty:
         raise FileRefused(f"{path.name}: the sheet is empty")
-    frame = frame.astype(object).where(frame.notna(), None)
     header = tuple(frame.iloc[0])
+    headers = tuple(None if h is None or not str(h).strip() else str(h).strip() for h in header)
+    if unsaved:
+        raise FileRefused(xlsx.formula_message(path.name, unsaved, headers))
     frame = frame.iloc[1:].reset_index(drop=True)
     frame.columns = [f"c{i + 1}" for i in range(frame.shape[1])]
     cur.register("cx_xlsx_frame", frame)
@@ -210,17 +238,20 @@ def _read_xlsx(
     finally:
         cur.unregister("cx_xlsx_frame")
     _publish(cur, "rowid + 2 AS _row, *")
-    headers = tuple(None if h is None or not str(h).strip() else str(h).strip() for h in header)
     n_rows = run(cur, f"SELECT count(*) FROM {RAW}").fetchone()[0]
     return RawFile(path.name, "xlsx", headers, int(n_rows))
 
 
-def _read_parquet(cur: duckdb.DuckDBPyConnection, path: Path, limit: int | None) -> RawFile:
+def _read_parquet(cur: duckdb.DuckDBPyConnection, path: Path, limit: int | None,
+                  limits: Limits) -> RawFile:
+    """Headers from the file's own schema: DuckDB renames a repeated name (nps, nps_1), which
+    would hide the duplicate that the header check refuses in a CSV."""
     try:
-        names = [r[0] for r in run(cur, "DESCRIBE SELECT * FROM read_parquet(?)",
-                                   [str(path)]).fetchall()]
-    except StoreError as exc:
-        raise FileRefused(f"{path.name}: not a readable Parquet file ({exc})") from exc
+        names = pq.read_schema(path).names
+    except (pa.ArrowException, OSError) as exc:
+        raise FileRefused(f"{path.name}: not a readable Parquet file "
+                          f"({type(exc).__name__})") from exc
+    _check_width(path, len(names), limits)
     cols = ", ".join(f"c{i + 1}" for i in range(len(names)))
     casts = ", ".join(f"CAST(c{i + 1} AS VARCHAR) AS c{i + 1}" for i in range(len(names)))
     top = "" if limit is None else f"WHERE file_row_number < {int(limit)}"

@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from cx.config import duckdb_memory_limit
 from cx.storage.schema import LATEST_VERSION, MIGRATIONS
 
 
@@ -69,7 +70,9 @@ class Store:
         while True:
             try:
                 with _open_close_lock:
-                    return duckdb.connect(str(self.path))
+                    conn = duckdb.connect(str(self.path))
+                conn.execute("SET memory_limit = ?", [duckdb_memory_limit()])
+                return conn
             except duckdb.Error as exc:
                 if not _is_lock_error(exc):
                     raise _friendly(exc) from exc
