@@ -8,7 +8,7 @@ from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
 from cx.ingest import IngestOptions, IngestReport, load, validate
 from cx.ingest.options import (
-    check_codec, parse_date, parse_map, parse_missing, parse_scales, parse_units,
+    check_codec, parse_date, parse_map, parse_missing, parse_na_codes, parse_scales, parse_units,
 )
 from cx.storage import Store
 from cx.storage.schema import RECORD_TABLES
@@ -29,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--missing", action="append", default=[], metavar="'Header=0'",
                    help="a code meaning 'not applicable' (stored as missing); a bare code "
                         "applies to every rating column")
+    p.add_argument("--na-codes", metavar="'NA,N/A,-'",
+                   help="comma-separated codes that mean 'missing' in every column (default: "
+                        "NA, N/A, n/a, NaN, null, -, . and blank)")
     p.add_argument("--reverse", action="append", default=[], metavar="FIELD",
                    help="reverse-code a score at ingestion (e.g. ces where 1 = easy)")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="one date for a file without one")
@@ -56,6 +59,7 @@ def options_from(args: argparse.Namespace) -> IngestOptions:
         return IngestOptions(
             table=args.table, mapping=parse_map(args.map), units=parse_units(args.unit),
             scales=parse_scales(args.scale), missing=parse_missing(args.missing),
+            na_codes=parse_na_codes(args.na_codes),
             reverse=tuple(args.reverse), date=parse_date(args.date), on_error=args.on_error,
             encoding=args.encoding, sheet=args.sheet, delimiter=args.delimiter,
             date_order=args.date_order,

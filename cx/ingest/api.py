@@ -26,6 +26,7 @@ import duckdb
 import pandas as pd
 
 from cx.ingest import load as loader
+from cx.ingest.coerce import missing_counts
 from cx.ingest.options import IngestOptions
 from cx.ingest.plan import Plan, make_plan
 from cx.ingest.readers import RAW, FileRefused, RawFile, read_into
@@ -225,7 +226,7 @@ def _inside(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions
     tick("validating", 0.5)
     batch_id = new_batch_id()
     checked = loader.check(cur, plan, sha or "", batch_id)
-    report = _report(options, raw, plan, checked, sha)
+    report = _report(options, raw, plan, checked, sha, missing_counts(cur, list(plan.specs)))
     if checked.rows_rejected and options.on_error == "reject":
         return _refused(report, checked)
     if not write:
@@ -252,13 +253,13 @@ def _provenance(raw: RawFile, options: IngestOptions) -> dict[str, Any]:
 
 
 def _report(options: IngestOptions, raw: RawFile, plan: Plan, checked: loader.Checked,
-            sha: str | None) -> IngestReport:
+            sha: str | None, missing: dict[str, int]) -> IngestReport:
     return IngestReport(
         "validated", options.table, options.file_name or raw.file_name,
         rows_read=checked.rows_read, rows_loaded=checked.rows_new,
         rows_rejected=checked.rows_rejected, rows_duplicate=checked.rows_duplicate,
         errors=checked.errors, mapping=plan.mapping,
-        plan={**plan.describe(), **_provenance(raw, options)}, sha256=sha,
+        plan={**plan.describe(), **_provenance(raw, options), "missing": missing}, sha256=sha,
         message=f"{checked.rows_new} new rows would load",
     )
 

@@ -7,11 +7,12 @@ is a WHERE clause over it, so a million rows are validated by DuckDB, not by a P
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import datetime as dt
+from dataclasses import dataclass, field, replace
 
 import duckdb
 
-from cx.ingest.options import DEFAULT_NA_CODES, UNITS
+from cx.ingest.options import DEFAULT_NA_CODES, UNITS, Limits, configured_limits
 from cx.ingest.profile import (
     FALSE_TOKENS, TRUE_TOKENS, is_hms, lit, parse_time, text_token, typed_token,
 )
@@ -39,6 +40,7 @@ class ColumnSpec:
     missing: str | None = None  # a code meaning "not applicable" -> NULL
     codes: tuple[str, ...] = ()  # every such code of this column (the first is `missing`)
     na_codes: tuple[str, ...] = DEFAULT_NA_CODES  # missing in every column of the file
+    limits: Limits = field(default_factory=configured_limits)  # plausible dates
     reverse: bool = False
     note: str = ""
 
@@ -106,6 +108,15 @@ def build_typed(cur: duckdb.DuckDBPyConnection, specs: list[ColumnSpec]) -> None
              f"FROM (SELECT {inner} FROM {RAW})")
 
 
+def missing_counts(cur: duckdb.DuckDBPyConnection, specs: list[ColumnSpec]) -> dict[str, int]:
+    """Per source column, how many rows are missing (blank or a missing-value code)."""
+    if not specs:
+        return {}
+    counts = run(cur, "SELECT " + ", ".join(f"count(*) - count(r{i})" for i in range(len(specs)))
+                 + f" FROM {TYPED}").fetchone()
+    return {spec.header: int(n) for spec, n in zip(specs, counts)}
+
+
 def _checks(i: int, spec: ColumnSpec) -> list[tuple[str, str]]:
     """(condition, message SQL) pairs for column i of cx_typed."""
     r, f, kind = f"r{i}", f"f{i}", spec.kind
@@ -118,6 +129,7 @@ def _checks(i: int, spec: ColumnSpec) -> list[tuple[str, str]]:
                "mdy": "MM/DD/YYYY [HH:MM[:SS]]"}[spec.family or "iso"]
         out.append((f"{r} IS NOT NULL AND {f} IS NULL",
                     f"'not a date/time in this column''s format ({fmt}): ' || {shown}"))
+        out.append(_plausible(f, shown, spec.limits))
     elif kind == "flag":
         out.append((f"{r} IS NOT NULL AND {f} IS NULL",
                     f"'not a yes/no value: ' || {shown} || ' (use Yes/No, Y/N, 1/0, true/false)'"))
@@ -140,6 +152,17 @@ def _checks(i: int, spec: ColumnSpec) -> list[tuple[str, str]]:
 
 
 _PARTS_PER_STATEMENT = 50  # a UNION of hundreds of parts costs DuckDB's planner superlinearly
+
+
+def _plausible(f: str, shown: str, limits: Limits) -> tuple[str, str]:
+    """Dates before the configured year or after today (+ days) are typos or placeholders
+    (0001-01-01, 2999-12-31) that would stretch every trend; refused per row."""
+    earliest = dt.date(limits.min_year, 1, 1)
+    latest = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=limits.future_days)
+    low, high = (f"CAST({lit(d.isoformat())} AS TIMESTAMP)" for d in (earliest, latest))
+    return (f"{f} < {low} OR {f} >= {high} + INTERVAL 1 DAY",
+            f"'implausible date ' || {shown} || "
+            f"{lit(f': before {earliest.isoformat()} or after {latest.isoformat()}')}")
 
 
 def build_errors(cur: duckdb.DuckDBPyConnection, specs: list[ColumnSpec],

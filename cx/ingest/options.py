@@ -27,6 +27,12 @@ DEFAULT_NA_CODES = ("", "NA", "N/A", "n/a", "NaN", "null", "-", ".",
                     "na", "nan", "NAN", "NULL", "Null", "#N/A")
 
 
+def na_pattern(na_codes: tuple[str, ...] | None = None) -> str:
+    """One regular expression matching the missing-value codes (and the blank) exactly."""
+    codes = sorted(set(DEFAULT_NA_CODES if na_codes is None else na_codes) | {""})
+    return "(?:" + "|".join(re.escape(c) for c in codes) + ")"
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one upload may cost before anything is parsed (issue 12: a few KB took a server)."""

@@ -94,7 +94,7 @@ def _spec(position: int, header: str, name: str, how: str, note: str, profile: P
     spec = ColumnSpec(position, header, name, kind, how, extra=extra, note=note,
                       missing=options.missing_for(name, header, rating_like),
                       codes=options.column_codes(name, header, rating_like),
-                      na_codes=options.na_codes,
+                      na_codes=options.na_codes, limits=options.limits,
                       reverse=name in options.reverse)
     if kind == "time":
         return spec.with_(family=time_family(profile, header, options.date_order))

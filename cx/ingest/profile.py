@@ -7,13 +7,12 @@ counts, so the decision is made on every value of the file, not on a guess from 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import duckdb
 import sqlglot.expressions as sx
 
-from cx.ingest.options import DEFAULT_NA_CODES
+from cx.ingest.options import DEFAULT_NA_CODES, na_pattern
 from cx.ingest.readers import RAW
 from cx.storage import run
 
@@ -27,6 +26,7 @@ _DATE = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
 _CLOCK = r"((?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)"
 _AMPM = r"\s*[AaPp][Mm]$"
 _SLASHED_ISO = r"^(\d{4})/(\d{1,2})/(\d{1,2})" + _CLOCK + "$"
+_OFFSET = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s?(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 _HMS = r"^\d+:[0-5]?\d(:[0-5]?\d(\.\d+)?)?$"
 
 
@@ -49,9 +49,7 @@ def text_token(col: str, na_codes: tuple[str, ...] | None = None) -> str:
     expression per column, not `IN (...)`: DuckDB turns an IN list of six or more values into a
     join, and 250 such joins took 40 s to plan for a three-row file.
     """
-    codes = sorted(set(DEFAULT_NA_CODES if na_codes is None else na_codes) | {""})
-    pattern = "(?:" + "|".join(re.escape(c) for c in codes) + ")"
-    return (f"CASE WHEN regexp_full_match(trim({col}), {lit(pattern)}) THEN NULL "
+    return (f"CASE WHEN regexp_full_match(trim({col}), {lit(na_pattern(na_codes))}) THEN NULL "
             f"ELSE trim({col}) END")
 
 
@@ -64,8 +62,11 @@ def parse_time(v: str, family: str) -> str:
     """SQL that parses text `v` as a timestamp of the given family (iso / dmy / mdy)."""
     if family == "iso":
         iso_like = f"regexp_replace({v}, {lit(_SLASHED_ISO)}, '\\1-\\2-\\3\\4')"
-        return (f"coalesce(try_cast({v} AS TIMESTAMP), CASE WHEN contains({v}, '/') "
-                f"THEN try_cast({iso_like} AS TIMESTAMP) END)")
+        # an offset (Z, +05:00) makes the value an instant: stored as UTC, never dropped
+        instant = f"timezone('UTC', try_cast({v} AS TIMESTAMPTZ))"
+        return (f"CASE WHEN regexp_matches({v}, {lit(_OFFSET)}) THEN {instant} ELSE "
+                f"coalesce(try_cast({v} AS TIMESTAMP), CASE WHEN contains({v}, '/') "
+                f"THEN try_cast({iso_like} AS TIMESTAMP) END) END")
     day, month = (r"\1", r"\2") if family == "dmy" else (r"\2", r"\1")
     pattern = "^" + _DATE + _CLOCK + "$"
     target = "\\3-" + month + "-" + day + "\\4"

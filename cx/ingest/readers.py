@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from cx.ingest.encoding import Detected, EncodingRefused, Scan, detect, scan, where
 from cx.ingest import xlsx
-from cx.ingest.options import Limits
+from cx.ingest.options import Limits, na_pattern
 from cx.storage import StoreError, run
 
 RAW = "cx_raw"  # view over the staging table: _row, c1..cN
@@ -132,6 +132,8 @@ def _read_csv(
         run(cur, f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT * FROM "
                  f"read_csv(?, {options}, skip=1) AS t({cols}) {top}", params)
         _publish(cur, "rowid + 2 AS _row, *")
+        if dialect["delim"] != ",":
+            _decimal_commas(cur)
     except StoreError as exc:
         raise FileRefused(f"{path.name}: the CSV structure is broken: {_csv_reason(exc)}") from exc
     if header is None:
@@ -140,6 +142,26 @@ def _read_csv(
     headers = tuple(None if h is None or not str(h).strip() else str(h).strip() for h in header)
     return RawFile(path.name, "csv", headers, int(n_rows), used.encoding, dialect["delim"],
                    used.confidence)
+
+
+def _decimal_commas(cur: duckdb.DuckDBPyConnection) -> None:
+    """In a ';' (or tab) separated file, a column of numbers written 3,5 is rewritten 3.5.
+
+    Only columns whose every value is missing, a whole number or a decimal-comma number, with
+    at least one of the latter: a text or code column is never touched.
+    """
+    long_form = (f"(UNPIVOT {STAGE} ON COLUMNS(*) "
+                 "INTO NAME col VALUE val)")
+    comma, number = r"[+-]?\d+,\d+", r"[+-]?\d+(?:,\d+)?"
+    found = run(cur, f"SELECT col FROM (SELECT col, trim(val) AS v FROM {long_form}) "
+                     "WHERE NOT regexp_full_match(v, ?) GROUP BY col "
+                     "HAVING count(*) FILTER (WHERE regexp_full_match(v, ?)) > 0 "
+                     "AND count(*) FILTER (WHERE NOT regexp_full_match(v, ?)) = 0",
+                [na_pattern(), comma, number]).fetchall()
+    columns = sorted(int(name[1:]) for name, in found)
+    if columns:
+        sets = ", ".join(f"c{i} = replace(c{i}, ',', '.')" for i in columns)
+        run(cur, f"UPDATE {STAGE} SET {sets}")
 
 
 def _head(path: Path) -> bytes:
