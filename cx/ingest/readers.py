@@ -75,7 +75,7 @@ def read_into(
     if not path.is_file():
         raise FileRefused(f"{path.name}: no such file")
     fmt = file_format(path)
-    _check_size(path, path.stat().st_size, limits, "is")
+    _check_size(path.name, path.stat().st_size, limits, "is")
     if fmt == "xlsx":
         raw = _read_xlsx(cur, path, sheet, limit, limits)
     elif fmt == "parquet":
@@ -87,16 +87,16 @@ def read_into(
     return raw
 
 
-def _check_size(path: Path, size: int, limits: Limits, what: str) -> None:
+def _check_size(name: str, size: int, limits: Limits, what: str) -> None:
     if size > limits.max_file_mb * 1e6:
-        raise FileRefused(f"{path.name} {what} {size / 1e6:,.1f} MB; the limit is "
+        raise FileRefused(f"{name} {what} {size / 1e6:,.1f} MB; the limit is "
                           f"{limits.max_file_mb:,.0f} MB. Split the file, or ask an admin to "
                           "raise the limit")
 
 
-def _check_width(path: Path, width: int, limits: Limits) -> None:
+def _check_width(name: str, width: int, limits: Limits) -> None:
     if width > limits.max_columns:
-        raise FileRefused(f"{path.name} has {width:,} columns; the limit is "
+        raise FileRefused(f"{name} has {width:,} columns; the limit is "
                           f"{limits.max_columns:,}. Keep the columns you need and upload again")
 
 
@@ -117,16 +117,32 @@ def _read_csv(
         used, utf8_path = _as_utf8(path, encoding, found)
     except EncodingRefused as exc:
         raise FileRefused(str(exc)) from exc
-    dialect = _sniff(cur, utf8_path, delimiter)
+    try:
+        header, delim = _stage_csv(cur, path.name, utf8_path, delimiter, limit, limits)
+    finally:
+        if utf8_path != path:  # the transcoded copy: its rows are in the staging table now
+            utf8_path.unlink(missing_ok=True)
+    n_rows = run(cur, f"SELECT count(*) FROM {RAW}").fetchone()[0]
+    headers = tuple(None if h is None or not str(h).strip() else str(h).strip() for h in header)
+    return RawFile(path.name, "csv", headers, int(n_rows), used.encoding, delim,
+                   used.confidence)
+
+
+def _stage_csv(cur: duckdb.DuckDBPyConnection, name: str, path: Path, delimiter: str | None,
+               limit: int | None, limits: Limits) -> tuple[tuple, str]:
+    """The UTF-8 text at `path` into the staging table; returns its header row and delimiter."""
+    dialect = _sniff(cur, name, path, delimiter)
     options = "header=false, all_varchar=true, strict_mode=true, delim=?, quote=?, escape=?"
-    params = [str(utf8_path), dialect["delim"], dialect["quote"], dialect["escape"]]
+    params = [str(path), dialect["delim"], dialect["quote"], dialect["escape"]]
     try:
         # skip=0: DuckDB's sniffer would otherwise drop a header that has fewer fields than
         # the rows below it, and read the first record as the header
         header = run(cur, f"SELECT * FROM read_csv(?, {options}, skip=0) LIMIT 1",
                      params).fetchone()
-        _check_width(path, len(header or ()), limits)
-        cols = ", ".join(f"c{i + 1}" for i in range(len(header or ())))
+        if header is None:
+            raise FileRefused(f"{name}: the file is empty")
+        _check_width(name, len(header), limits)
+        cols = ", ".join(f"c{i + 1}" for i in range(len(header)))
         top = "" if limit is None else f"LIMIT {int(limit)}"
         # rowid follows file order (insertion order is preserved); +2: header is row 1
         run(cur, f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT * FROM "
@@ -135,13 +151,8 @@ def _read_csv(
         if dialect["delim"] != ",":
             _decimal_commas(cur)
     except StoreError as exc:
-        raise FileRefused(f"{path.name}: the CSV structure is broken: {_csv_reason(exc)}") from exc
-    if header is None:
-        raise FileRefused(f"{path.name}: the file is empty")
-    n_rows = run(cur, f"SELECT count(*) FROM {RAW}").fetchone()[0]
-    headers = tuple(None if h is None or not str(h).strip() else str(h).strip() for h in header)
-    return RawFile(path.name, "csv", headers, int(n_rows), used.encoding, dialect["delim"],
-                   used.confidence)
+        raise FileRefused(f"{name}: the CSV structure is broken: {_csv_reason(exc)}") from exc
+    return header, dialect["delim"]
 
 
 def _decimal_commas(cur: duckdb.DuckDBPyConnection) -> None:
@@ -179,13 +190,15 @@ def _csv_reason(exc: Exception) -> str:
     return text.splitlines()[0]
 
 
-def _sniff(cur: duckdb.DuckDBPyConnection, path: Path, delimiter: str | None) -> dict[str, str]:
+def _sniff(cur: duckdb.DuckDBPyConnection, name: str, path: Path,
+           delimiter: str | None) -> dict[str, str]:
     """Delimiter and quoting from DuckDB's sniffer, unless the user declared the delimiter."""
     try:
         row = run(cur, "SELECT Delimiter, Quote, Escape FROM sniff_csv(?, header=false)",
                   [str(path)]).fetchone()
     except StoreError as exc:
-        raise FileRefused(f"{path.name}: could not work out the CSV layout: {exc}") from exc
+        raise FileRefused(f"{name}: could not work out the CSV layout (delimiter and "
+                          "quoting); declare the delimiter") from exc
     delim, quote, escape = (v if v and v != "(empty)" else "" for v in row)
     return {"delim": delimiter or delim or ",", "quote": quote or '"', "escape": escape or '"'}
 
@@ -237,9 +250,9 @@ def _read_xlsx(
 ) -> RawFile:
     """pandas + openpyxl (DuckDB's excel extension cannot be installed offline)."""
     try:
-        _check_size(path, xlsx.inflated_size(path), limits, "inflates to")
+        _check_size(path.name, xlsx.inflated_size(path), limits, "inflates to")
         frame = xlsx.read_frame(path, sheet, limit)
-        _check_width(path, frame.shape[1], limits)
+        _check_width(path.name, frame.shape[1], limits)
         unsaved = xlsx.unsaved_formulas(path, sheet, frame)
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
         raise FileRefused(f"{path.name}: not a readable .xlsx workbook (damaged or "
@@ -273,7 +286,7 @@ def _read_parquet(cur: duckdb.DuckDBPyConnection, path: Path, limit: int | None,
     except (pa.ArrowException, OSError) as exc:
         raise FileRefused(f"{path.name}: not a readable Parquet file "
                           f"({type(exc).__name__})") from exc
-    _check_width(path, len(names), limits)
+    _check_width(path.name, len(names), limits)
     cols = ", ".join(f"c{i + 1}" for i in range(len(names)))
     casts = ", ".join(f"CAST(c{i + 1} AS VARCHAR) AS c{i + 1}" for i in range(len(names)))
     top = "" if limit is None else f"WHERE file_row_number < {int(limit)}"
