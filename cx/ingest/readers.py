@@ -294,6 +294,11 @@ def _read_parquet(cur: duckdb.DuckDBPyConnection, path: Path, limit: int | None,
              f"FROM read_parquet(?, file_row_number=true) AS t({cols}, file_row_number) {top} "
              "ORDER BY file_row_number", [str(path)])
     _publish(cur, "*")
+    nul = run(cur, f"SELECT _row, col FROM (UNPIVOT {RAW} ON COLUMNS(* EXCLUDE (_row)) INTO NAME "
+                   "col VALUE val) WHERE contains(val, chr(0)) ORDER BY _row LIMIT 1").fetchone()
+    if nul:  # a CSV's NUL bytes are refused by the encoding scan; Parquet text can hold them too
+        raise FileRefused(f"{path.name}: row {nul[0]}, column {names[int(nul[1][1:]) - 1]!r} "
+                          "holds a NUL byte (binary data, not text)")
     n_rows = run(cur, f"SELECT count(*) FROM {RAW}").fetchone()[0]
     return RawFile(path.name, "parquet", tuple(names), int(n_rows))
 

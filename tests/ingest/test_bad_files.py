@@ -41,6 +41,13 @@ def _parquet_two_nps(folder: Path) -> Path:
     return path
 
 
+def _parquet_nul(folder: Path) -> Path:
+    path = folder / "nul.parquet"
+    pq.write_table(pa.table({"Response ID": ["r1", "r2"], "Submitted At": ["2024-01-02"] * 2,
+                             "Comment": ["fine", "a\x00b"]}), path)
+    return path
+
+
 def _xlsx_unsaved_formula(folder: Path) -> Path:
     """openpyxl writes formulas without their results, as a script-made workbook has them."""
     book = Workbook()
@@ -95,6 +102,7 @@ CASES = [
     ("unknown_map_header", _text(GOOD), ("--map", "Score=csat"), "not in the file", None),
     ("nps_scale_changed", _text(GOOD), ("--scale", "nps=1-5"), "NPS is always 0-10", None),
     ("parquet_duplicate_nps", _parquet_two_nps, (), "duplicate column headers", None),
+    ("parquet_nul_byte", _parquet_nul, (), "row 3, column 'Comment' holds a NUL byte", None),
     ("xlsx_unsaved_formulas", _xlsx_unsaved_formula, (),
      "2 formula cell(s) have no saved result (cells E2, E3; column(s) 'Total')", None),
 ]
