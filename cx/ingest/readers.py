@@ -257,6 +257,8 @@ def _read_xlsx(
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
         raise FileRefused(f"{path.name}: not a readable .xlsx workbook (damaged or "
                           f"truncated: {type(exc).__name__})") from exc
+    except FileRefused:
+        raise
     except ValueError as exc:
         raise FileRefused(f"{path.name}: {exc}") from exc
     if frame.empty:
