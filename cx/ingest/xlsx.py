@@ -20,7 +20,7 @@ _SHOWN_CELLS = 5
 
 
 def inflated_size(path: Path) -> int:
-    """Bytes the workbook's members take once unzipped (from the zip directory, not by unzipping)."""
+    """Bytes the members take once unzipped, read from the zip directory (nothing is unzipped)."""
     with zipfile.ZipFile(path) as book:
         return sum(member.file_size for member in book.infolist())
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from cx.ingest import IngestOptions, load, validate
+from cx.ingest import IngestOptions, load
 from cx.ingest.options import Limits
 from cx.storage import Store
 from tests.ingest.conftest import CliRunner, fingerprint
@@ -38,7 +38,8 @@ def test_implausible_dates_refused_per_row(tmp_path: Path, store: Store,
     assert code == 1
     errors = {(e["row"], e["column"]): e["message"] for e in out["errors"]}
     assert sorted(errors) == [(2, "Submitted At"), (4, "Submitted At"), (5, "Submitted At")]
-    assert errors[(2, "Submitted At")].startswith("implausible date '0001-01-01': before 1990-01-01 or after")
+    assert errors[(2, "Submitted At")].startswith(
+        "implausible date '0001-01-01': before 1990-01-01 or after")
     assert fingerprint(store) == before
     # configurable: a history file from 1985 loads when the earliest year is lowered
     old = _csv(tmp_path, "Response ID,Submitted At,NPS\nh1,1985-03-04,9\n", "old.csv")
