@@ -87,6 +87,9 @@ def _text(report: IngestReport) -> str:
                      f"{', ' + extra if extra else ''})")
     for name, how in report.plan.get("derived", {}).items():
         lines.append(f"  {'(derived)':40} -> {name}: {how}")
+    missing = {h: n for h, n in report.plan.get("missing", {}).items() if n}
+    if missing:
+        lines.append("missing values: " + ", ".join(f"{h!r} {n}" for h, n in missing.items()))
     lines.append(f"rows read {report.rows_read}, new {report.rows_loaded}, "
                  f"duplicate {report.rows_duplicate}, rejected {report.rows_rejected}")
     for row, column, message in report.errors.head(20).itertuples(index=False):
