@@ -42,6 +42,11 @@ class Settings:
     cookie_key_path: Path | None = None  # the generated key's file; None: beside users_path
     login_free_attempts: int = 5  # wrong passwords per (name, client) before any delay
     login_max_delay_seconds: float = 900.0  # the delay doubles per failure up to this
+    # Upload limits (issue 12): refused up front, before the file is parsed.
+    max_upload_columns: int = 500
+    max_upload_mb: float = 200.0  # file bytes; for .xlsx its inflated size
+    min_date_year: int = 1990  # earlier dates are refused per row
+    max_future_days: int = 1  # dates after today + this are refused per row
 
     @property
     def key_file(self) -> Path:
@@ -107,4 +112,14 @@ def load_settings(secrets_file: Path = SECRETS_FILE) -> Settings:
         confidence=float(_pick("CX_CONFIDENCE", secrets, "0.95")),
         login_free_attempts=int(_pick("CX_LOGIN_FREE_ATTEMPTS", secrets, "5")),
         login_max_delay_seconds=float(_pick("CX_LOGIN_MAX_DELAY_SECONDS", secrets, "900")),
+        max_upload_columns=int(_pick("CX_MAX_UPLOAD_COLUMNS", secrets, "500")),
+        max_upload_mb=float(_pick("CX_MAX_UPLOAD_MB", secrets, "200")),
+        min_date_year=int(_pick("CX_MIN_DATE_YEAR", secrets, "1990")),
+        max_future_days=int(_pick("CX_MAX_FUTURE_DAYS", secrets, "1")),
     )
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory_limit for every connection (env CX_DUCKDB_MEMORY, e.g. "2GB"): a wide or
+    hostile file then fails with a message instead of taking the server's memory."""
+    return os.environ.get("CX_DUCKDB_MEMORY") or "2GB"

@@ -8,7 +8,8 @@ from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
 from cx.ingest import IngestOptions, IngestReport, load, validate
 from cx.ingest.options import (
-    parse_date, parse_date_time, parse_map, parse_missing, parse_scales, parse_units,
+    check_codec, parse_date, parse_date_time, parse_map, parse_missing, parse_na_codes,
+    parse_scales, parse_units,
 )
 from cx.ingest.problems import MAP_COLUMN, ONE_DATE, REPLACE_BATCH, Problem
 from cx.storage import Store
@@ -30,11 +31,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--missing", action="append", default=[], metavar="'Header=0'",
                    help="a code meaning 'not applicable' (stored as missing); a bare code "
                         "applies to every rating column")
+    p.add_argument("--na-codes", metavar="'NA,N/A,-'",
+                   help="comma-separated codes that mean 'missing' in every column (default: "
+                        "NA, N/A, n/a, NaN, null, -, . and blank)")
     p.add_argument("--reverse", action="append", default=[], metavar="FIELD",
                    help="reverse-code a score at ingestion (e.g. ces where 1 = easy)")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="one date for a file without one")
     p.add_argument("--on-error", choices=("reject", "skip"), default="reject")
-    p.add_argument("--encoding", help="CSV encoding (default: UTF-8, else CP-1252 detected)")
+    p.add_argument("--encoding", type=codec, help="CSV encoding (default: detected per file)")
     p.add_argument("--sheet", help="XLSX sheet name (default: the first)")
     p.add_argument("--delimiter", help="CSV delimiter (default: sniffed)")
     p.add_argument("--date-order", choices=("dmy", "mdy"),
@@ -48,11 +52,21 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.set_defaults(func=handle)
 
 
+def codec(name: str) -> str:
+    """--encoding is checked while parsing, so a typo is a usage error (exit 2), not a crash."""
+    try:
+        check_codec(name)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--encoding ")) from None
+    return name
+
+
 def options_from(args: argparse.Namespace) -> IngestOptions:
     try:
         return IngestOptions(
             table=args.table, mapping=parse_map(args.map), units=parse_units(args.unit),
             scales=parse_scales(args.scale), missing=parse_missing(args.missing),
+            na_codes=parse_na_codes(args.na_codes),
             reverse=tuple(args.reverse), date=parse_date(args.date), on_error=args.on_error,
             encoding=args.encoding, sheet=args.sheet, delimiter=args.delimiter,
             date_order=args.date_order, replace=args.replace,
@@ -92,6 +106,9 @@ def _text(report: IngestReport) -> str:
                      f"{', ' + extra if extra else ''})")
     for name, how in report.plan.get("derived", {}).items():
         lines.append(f"  {'(derived)':40} -> {name}: {how}")
+    missing = {h: n for h, n in report.plan.get("missing", {}).items() if n}
+    if missing:
+        lines.append("missing values: " + ", ".join(f"{h!r} {n}" for h, n in missing.items()))
     lines.append(f"rows read {report.rows_read}, new {report.rows_loaded}, "
                  f"duplicate {report.rows_duplicate}, rejected {report.rows_rejected}")
     for row, column, message in report.errors.head(20).itertuples(index=False):

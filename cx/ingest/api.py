@@ -26,6 +26,7 @@ import duckdb
 import pandas as pd
 
 from cx.ingest import load as loader
+from cx.ingest.coerce import missing_counts
 from cx.ingest.options import IngestOptions
 from cx.ingest.plan import Plan, make_plan
 from cx.ingest.once import load_lock, replace_same_file
@@ -116,7 +117,7 @@ def _sha256(path: Path) -> str:
 def _stage(cur: duckdb.DuckDBPyConnection, path: Path, options: IngestOptions,
            limit: int | None = None) -> RawFile:
     return read_into(cur, path, encoding=options.encoding, sheet=options.sheet,
-                     delimiter=options.delimiter, limit=limit)
+                     delimiter=options.delimiter, limit=limit, limits=options.limits)
 
 
 def preview(source: str | Path | bytes, options: IngestOptions, rows: int = 20,
@@ -233,7 +234,8 @@ def _inside(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions
     tick("validating", 0.5)
     batch_id = new_batch_id()
     checked = loader.check(cur, plan, batch_id)
-    report = replace(_report(options, raw, plan, checked, sha), replaced=replaced)
+    missing = missing_counts(cur, list(plan.specs))
+    report = replace(_report(options, raw, plan, checked, sha, missing), replaced=replaced)
     if checked.rows_rejected and options.on_error == "reject":
         return _refused(report, checked)
     if not write:
@@ -257,17 +259,18 @@ def _inside(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions
 
 def _provenance(raw: RawFile, options: IngestOptions) -> dict[str, Any]:
     return {"format": raw.file_format, "encoding": raw.encoding, "delimiter": raw.delimiter,
+            "encoding_confidence": raw.encoding_confidence,
             "on_error": options.on_error, "sheet": options.sheet}
 
 
 def _report(options: IngestOptions, raw: RawFile, plan: Plan, checked: loader.Checked,
-            sha: str | None) -> IngestReport:
+            sha: str | None, missing: dict[str, int]) -> IngestReport:
     return IngestReport(
         "validated", options.table, options.file_name or raw.file_name,
         rows_read=checked.rows_read, rows_loaded=checked.rows_new,
         rows_rejected=checked.rows_rejected, rows_duplicate=checked.rows_duplicate,
         errors=checked.errors, mapping=plan.mapping,
-        plan={**plan.describe(), **_provenance(raw, options)}, sha256=sha,
+        plan={**plan.describe(), **_provenance(raw, options), "missing": missing}, sha256=sha,
         message=f"{checked.rows_new} new rows would load",
     )
 

@@ -7,13 +7,14 @@ is a WHERE clause over it, so a million rows are validated by DuckDB, not by a P
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import datetime as dt
+from dataclasses import dataclass, field, replace
 
 import duckdb
 
-from cx.ingest.options import UNITS
+from cx.ingest.options import DEFAULT_NA_CODES, UNITS, Limits, configured_limits
 from cx.ingest.profile import (
-    FALSE_TOKENS, TRUE_TOKENS, is_hms, lit, parse_time, typed_token,
+    FALSE_TOKENS, TRUE_TOKENS, is_hms, lit, parse_time, text_token, typed_token,
 )
 from cx.ingest.readers import RAW
 from cx.storage import run
@@ -37,6 +38,9 @@ class ColumnSpec:
     unit: str | None = None  # duration columns
     scale: tuple[int, int] | None = None  # scores and ratings
     missing: str | None = None  # a code meaning "not applicable" -> NULL
+    codes: tuple[str, ...] = ()  # every such code of this column (the first is `missing`)
+    na_codes: tuple[str, ...] = DEFAULT_NA_CODES  # missing in every column of the file
+    limits: Limits = field(default_factory=configured_limits)  # plausible dates
     reverse: bool = False
     note: str = ""
 
@@ -55,12 +59,19 @@ class ColumnSpec:
 
 
 def _clean(spec: ColumnSpec) -> str:
+    """Trimmed text, NULL for the file's missing-value codes and the column's own codes.
+
+    A column's own code also matches as a number ("0" declared, "0.0" written).
+    """
     col = f"c{spec.position}"
-    v = f"nullif(trim({col}), '')" if spec.kind in _TEXT_KINDS else typed_token(col)
-    if spec.missing is None:
+    token = text_token if spec.kind in _TEXT_KINDS else typed_token
+    v = token(col, spec.na_codes)
+    codes = spec.codes or ((spec.missing,) if spec.missing is not None else ())
+    if not codes:
         return v
-    code = lit(spec.missing)
-    return (f"CASE WHEN {v} = {code} OR try_cast({v} AS DOUBLE) = try_cast({code} AS DOUBLE) "
+    listed = ", ".join(lit(c) for c in codes)
+    numbers = ", ".join(f"try_cast({lit(c)} AS DOUBLE)" for c in codes)
+    return (f"CASE WHEN {v} IN ({listed}) OR try_cast({v} AS DOUBLE) IN ({numbers}) "
             f"THEN NULL ELSE {v} END")
 
 
@@ -97,6 +108,15 @@ def build_typed(cur: duckdb.DuckDBPyConnection, specs: list[ColumnSpec]) -> None
              f"FROM (SELECT {inner} FROM {RAW})")
 
 
+def missing_counts(cur: duckdb.DuckDBPyConnection, specs: list[ColumnSpec]) -> dict[str, int]:
+    """Per source column, how many rows are missing (blank or a missing-value code)."""
+    if not specs:
+        return {}
+    counts = run(cur, "SELECT " + ", ".join(f"count(*) - count(r{i})" for i in range(len(specs)))
+                 + f" FROM {TYPED}").fetchone()
+    return {spec.header: int(n) for spec, n in zip(specs, counts)}
+
+
 def _checks(i: int, spec: ColumnSpec) -> list[tuple[str, str]]:
     """(condition, message SQL) pairs for column i of cx_typed."""
     r, f, kind = f"r{i}", f"f{i}", spec.kind
@@ -109,6 +129,7 @@ def _checks(i: int, spec: ColumnSpec) -> list[tuple[str, str]]:
                "mdy": "MM/DD/YYYY [HH:MM[:SS]]"}[spec.family or "iso"]
         out.append((f"{r} IS NOT NULL AND {f} IS NULL",
                     f"'not a date/time in this column''s format ({fmt}): ' || {shown}"))
+        out.append(_plausible(f, shown, spec.limits))
     elif kind == "flag":
         out.append((f"{r} IS NOT NULL AND {f} IS NULL",
                     f"'not a yes/no value: ' || {shown} || ' (use Yes/No, Y/N, 1/0, true/false)'"))
@@ -130,26 +151,46 @@ def _checks(i: int, spec: ColumnSpec) -> list[tuple[str, str]]:
     return out
 
 
+_PARTS_PER_STATEMENT = 50  # a UNION of hundreds of parts costs DuckDB's planner superlinearly
+
+
+def _plausible(f: str, shown: str, limits: Limits) -> tuple[str, str]:
+    """Dates before the configured year or after today (+ days) are typos or placeholders
+    (0001-01-01, 2999-12-31) that would stretch every trend; refused per row."""
+    earliest = dt.date(limits.min_year, 1, 1)
+    latest = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=limits.future_days)
+    low, high = (f"CAST({lit(d.isoformat())} AS TIMESTAMP)" for d in (earliest, latest))
+    return (f"{f} < {low} OR {f} >= {high} + INTERVAL 1 DAY",
+            f"'implausible date ' || {shown} || "
+            f"{lit(f': before {earliest.isoformat()} or after {latest.isoformat()}')}")
+
+
 def build_errors(cur: duckdb.DuckDBPyConnection, specs: list[ColumnSpec],
                  extra_checks: list[tuple[str, str, str]]) -> None:
     """cx_errors(_row, column, message): every failed check of every row.
 
     `extra_checks` are (condition, header, message SQL) over cx_typed for rules that involve
-    several columns (a resolution before the opening).
+    several columns (a resolution before the opening). One part per column (its checks exclude
+    each other, so the first that fails is the value's error), inserted fifty parts at a time so
+    the cost grows linearly with the columns.
     """
     parts = []
     for i, spec in enumerate(specs):
-        for cond, message in _checks(i, spec):
-            parts.append(f"SELECT _row, {lit(spec.header)} AS col, {message} AS message "
-                         f"FROM {TYPED} WHERE {cond}")
+        checks = _checks(i, spec)
+        if checks:
+            whens = " ".join(f"WHEN {cond} THEN {message}" for cond, message in checks)
+            parts.append(f"SELECT _row, {lit(spec.header)} AS col, message FROM (SELECT _row, "
+                         f"CASE {whens} END AS message FROM {TYPED}) WHERE message IS NOT NULL")
         if spec.kind == "key":
             parts.append(_duplicate_keys(i, spec))
     for cond, header, message in extra_checks:
         parts.append(f"SELECT _row, {lit(header)} AS col, {message} AS message "
                      f"FROM {TYPED} WHERE {cond}")
-    body = " UNION ALL ".join(parts) if parts else \
-        "SELECT NULL::BIGINT AS _row, NULL::VARCHAR AS col, NULL::VARCHAR AS message WHERE false"
-    run(cur, f"CREATE OR REPLACE TEMP TABLE {ERRORS} AS {body}")
+    run(cur, f"CREATE OR REPLACE TEMP TABLE {ERRORS} "
+             "(_row BIGINT, col VARCHAR, message VARCHAR)")
+    for start in range(0, len(parts), _PARTS_PER_STATEMENT):
+        chunk = parts[start:start + _PARTS_PER_STATEMENT]
+        run(cur, f"INSERT INTO {ERRORS} {' UNION ALL '.join(chunk)}")
 
 
 def _duplicate_keys(i: int, spec: ColumnSpec) -> str:

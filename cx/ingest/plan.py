@@ -74,7 +74,7 @@ def make_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptio
                          f"delimiter {raw.delimiter!r} looks wrong (declare the delimiter)")
     check_overrides(table, options.mapping)
     headers, paired = combine_date_time(cur, headers, options.date_time, options.mapping)
-    profiles = profile_columns(cur, len(headers))
+    profiles = profile_columns(cur, len(headers), na_codes=options.na_codes)
 
     def suits(position: int, name: str) -> bool:
         kind = canonical_kind(table, name)
@@ -142,6 +142,8 @@ def _spec(position: int, header: str, name: str, how: str, note: str, profile: P
     rating_like = kind in ("score", "rating")
     spec = ColumnSpec(position, header, name, kind, how, extra=extra, note=note,
                       missing=options.missing_for(name, header, rating_like),
+                      codes=options.column_codes(name, header, rating_like),
+                      na_codes=options.na_codes, limits=options.limits,
                       reverse=name in options.reverse)
     if kind == "time":
         return spec.with_(family=time_family(profile, header, options.date_order))

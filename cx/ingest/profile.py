@@ -12,10 +12,11 @@ from dataclasses import dataclass
 import duckdb
 import sqlglot.expressions as sx
 
+from cx.ingest.options import DEFAULT_NA_CODES, na_pattern
 from cx.ingest.readers import RAW
 from cx.storage import run
 
-NA_TOKENS = ("", "na", "n/a", "#n/a", "null", "nan", "none")
+_NOT_A_VALUE = ("None", "none", "NONE")  # missing in numbers, dates and flags only
 TRUE_TOKENS = ("yes", "y", "true", "t", "1")
 FALSE_TOKENS = ("no", "n", "false", "f", "0")
 # Day-first / month-first dates are rewritten to ISO by a regex and cast; DuckDB's strptime with
@@ -25,6 +26,7 @@ _DATE = r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
 _CLOCK = r"((?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)"
 _AMPM = r"\s*[AaPp][Mm]$"
 _SLASHED_ISO = r"^(\d{4})/(\d{1,2})/(\d{1,2})" + _CLOCK + "$"
+_OFFSET = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s?(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 _HMS = r"^\d+:[0-5]?\d(:[0-5]?\d(\.\d+)?)?$"
 
 
@@ -39,24 +41,32 @@ def _str_list(values: tuple[str, ...]) -> str:
     return "[" + ", ".join(lit(v) for v in values) + "]"
 
 
-def typed_token(col: str) -> str:
-    """Trimmed value, with blanks and the usual not-available spellings as NULL.
+def text_token(col: str, na_codes: tuple[str, ...] | None = None) -> str:
+    """Trimmed text with blanks and the missing-value codes as NULL: `NA` is never a category.
 
-    The spellings are listed in their common cases instead of lower-casing every value, which
-    took most of the time of a profile scan.
+    The codes are compared as written (the defaults list their common cases) instead of
+    lower-casing every value, which took most of the time of a profile scan. One regular
+    expression per column, not `IN (...)`: DuckDB turns an IN list of six or more values into a
+    join, and 250 such joins took 40 s to plan for a three-row file.
     """
-    spellings = {t for token in NA_TOKENS for t in (token, token.upper(), token.title())}
-    spellings |= {"NaN", "#N/A"}
-    listed = ", ".join(lit(t) for t in sorted(spellings))
-    return f"CASE WHEN trim({col}) IN ({listed}) THEN NULL ELSE trim({col}) END"
+    return (f"CASE WHEN regexp_full_match(trim({col}), {lit(na_pattern(na_codes))}) THEN NULL "
+            f"ELSE trim({col}) END")
+
+
+def typed_token(col: str, na_codes: tuple[str, ...] | None = None) -> str:
+    """As text_token, and "None" is missing too: in numbers, dates and flags it is no value."""
+    return text_token(col, (*(DEFAULT_NA_CODES if na_codes is None else na_codes), *_NOT_A_VALUE))
 
 
 def parse_time(v: str, family: str) -> str:
     """SQL that parses text `v` as a timestamp of the given family (iso / dmy / mdy)."""
     if family == "iso":
         iso_like = f"regexp_replace({v}, {lit(_SLASHED_ISO)}, '\\1-\\2-\\3\\4')"
-        return (f"coalesce(try_cast({v} AS TIMESTAMP), CASE WHEN contains({v}, '/') "
-                f"THEN try_cast({iso_like} AS TIMESTAMP) END)")
+        # an offset (Z, +05:00) makes the value an instant: stored as UTC, never dropped
+        instant = f"timezone('UTC', try_cast({v} AS TIMESTAMPTZ))"
+        return (f"CASE WHEN regexp_matches({v}, {lit(_OFFSET)}) THEN {instant} ELSE "
+                f"coalesce(try_cast({v} AS TIMESTAMP), CASE WHEN contains({v}, '/') "
+                f"THEN try_cast({iso_like} AS TIMESTAMP) END) END")
     day, month = (r"\1", r"\2") if family == "dmy" else (r"\2", r"\1")
     pattern = "^" + _DATE + _CLOCK + "$"
     target = "\\3-" + month + "-" + day + "\\4"
@@ -96,8 +106,8 @@ class Profile:
         return self.share(max(self.iso, self.dmy, self.mdy))
 
 
-def _aggregates(i: int) -> list[str]:
-    v, num = f"v{i}", f"n{i}"
+def _aggregates(v: str, num: str) -> list[str]:
+    """The twelve counts of a Profile, over the trimmed value `v` and its number `num`."""
     # Only short, non-numeric values that contain a date separator can be dates: skipping the
     # regexes for the rest keeps the scan cheap on long free-text and numeric columns.
     maybe = f"CASE WHEN {num} IS NULL AND length({v}) <= 40 AND regexp_matches({v}, '^\\d') " \
@@ -114,31 +124,43 @@ def _aggregates(i: int) -> list[str]:
 
 
 SAMPLE_ROWS = 200_000
+SAMPLE_CELLS = 4_000_000  # a wide file is profiled on fewer rows, so its cost stays bounded
+_EMPTY = Profile(0, 0, 0, 0, None, None, 0, 0, 0, 0, 0, 0)
+
+
+def sample_rows(width: int, sample: int | None = SAMPLE_ROWS) -> int | None:
+    """How many rows a profile reads: all of them when `sample` is None."""
+    if sample is None:
+        return None
+    return min(sample, max(1_000, SAMPLE_CELLS // max(width, 1)))
 
 
 def profile_columns(cur: duckdb.DuckDBPyConnection, width: int,
-                    sample: int | None = SAMPLE_ROWS) -> list[Profile]:
+                    sample: int | None = SAMPLE_ROWS,
+                    na_codes: tuple[str, ...] | None = None) -> list[Profile]:
     """One scan; one Profile per column c1..c{width}.
 
+    Why long form: the file is unpivoted to (column, value) pairs and grouped by column, so the
+    query has twelve aggregates whatever the width. A wide SELECT with twelve per column made
+    DuckDB's planner cost grow much faster than the columns (250 columns x 3 rows took 35 s).
+
     Large files are profiled on every k-th row (spread over the whole file, repeatable): the
-    profile only decides
-    kinds and formats; every row is still validated against that decision, and a value that
-    does not fit becomes a row error.
+    profile only decides kinds and formats; every row is still validated against that decision,
+    and a value that does not fit becomes a row error.
     """
-    inner = ", ".join(f"{typed_token(f'c{i + 1}')} AS v{i}" for i in range(width))
-    nums = ", ".join(f"try_cast(v{i} AS DOUBLE) AS n{i}" for i in range(width))
-    exprs = [e for i in range(width) for e in _aggregates(i)]
     total = run(cur, f"SELECT count(*) FROM {RAW}").fetchone()[0]
-    step = 1 if sample is None or total <= sample else -(-total // sample)
+    limit = sample_rows(width, sample)
+    step = 1 if limit is None or total <= limit else -(-total // limit)
     source = RAW if step == 1 else f"(SELECT * FROM {RAW} WHERE _row % {int(step)} = 0)"
-    row = run(cur, f"SELECT {', '.join(exprs)} FROM (SELECT *, {nums} FROM "
-                   f"(SELECT {inner} FROM {source}))").fetchone()
-    size = len(exprs) // width
-    out = []
-    for i in range(width):
-        vals = row[i * size:(i + 1) * size]
-        out.append(Profile(*(int(v) if k not in (4, 5) else v for k, v in enumerate(vals))))
-    return out
+    long_form = (f"(UNPIVOT (SELECT * EXCLUDE (_row) FROM {source}) ON COLUMNS(*) "
+                 "INTO NAME col VALUE val)")
+    typed = f"SELECT col, {typed_token('val', na_codes)} AS v FROM {long_form}"
+    exprs = ", ".join(_aggregates("v", "n"))
+    rows = run(cur, f"SELECT col, {exprs} FROM (SELECT col, v, try_cast(v AS DOUBLE) AS n "
+                    f"FROM ({typed})) GROUP BY col").fetchall()
+    found = {int(r[0][1:]): Profile(*(v if k in (4, 5) else int(v)
+                                      for k, v in enumerate(r[1:]))) for r in rows}
+    return [found.get(i + 1, _EMPTY) for i in range(width)]
 
 
 def fits(profile: Profile, kind: str) -> bool:

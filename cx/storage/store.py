@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from cx.config import duckdb_memory_limit
 from cx.storage.schema import LATEST_VERSION, MIGRATIONS
 
 
@@ -73,7 +74,9 @@ class Store:
         while True:
             try:
                 with _open_close_lock:
-                    return duckdb.connect(str(self.path))
+                    conn = duckdb.connect(str(self.path))
+                conn.execute("SET memory_limit = ?", [duckdb_memory_limit()])
+                return conn
             except duckdb.Error as exc:
                 if not _is_lock_error(exc):
                     raise _friendly(exc) from exc

@@ -6,7 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
+from openpyxl import Workbook
 
 from cx.storage import Store
 from tests.ingest.conftest import CliRunner, fingerprint
@@ -27,6 +30,33 @@ def _truncated_xlsx(folder: Path) -> Path:
     pd.DataFrame({"Response ID": ["r1", "r2"], "CSAT": [4, 5]}).to_excel(whole, index=False)
     path = folder / "truncated.xlsx"
     path.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    return path
+
+
+def _parquet_two_nps(folder: Path) -> Path:
+    path = folder / "two_nps.parquet"
+    pq.write_table(pa.table([pa.array(["r1"]), pa.array(["2024-01-02"]), pa.array([9]),
+                             pa.array([3])], names=["Response ID", "Submitted At", "nps", "nps"]),
+                   path)
+    return path
+
+
+def _parquet_nul(folder: Path) -> Path:
+    path = folder / "nul.parquet"
+    pq.write_table(pa.table({"Response ID": ["r1", "r2"], "Submitted At": ["2024-01-02"] * 2,
+                             "Comment": ["fine", "a\x00b"]}), path)
+    return path
+
+
+def _xlsx_unsaved_formula(folder: Path) -> Path:
+    """openpyxl writes formulas without their results, as a script-made workbook has them."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Response ID", "Submitted At", "Q1", "Q2", "Total"])
+    sheet.append(["r1", "2024-01-02", 2, 3, "=C2+D2"])
+    sheet.append(["r2", "2024-01-03", 4, 1, "=C3+D3"])
+    path = folder / "formulas.xlsx"
+    book.save(path)
     return path
 
 
@@ -73,6 +103,10 @@ CASES = [
      "empty response_id", (2, "Response ID")),
     ("unknown_map_header", _text(GOOD), ("--map", "Score=csat"), "not in the file", None),
     ("nps_scale_changed", _text(GOOD), ("--scale", "nps=1-5"), "NPS is always 0-10", None),
+    ("parquet_duplicate_nps", _parquet_two_nps, (), "duplicate column headers", None),
+    ("parquet_nul_byte", _parquet_nul, (), "row 3, column 'Comment' holds a NUL byte", None),
+    ("xlsx_unsaved_formulas", _xlsx_unsaved_formula, (),
+     "2 formula cell(s) have no saved result (cells E2, E3; column(s) 'Total')", None),
 ]
 
 
