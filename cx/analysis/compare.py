@@ -15,6 +15,7 @@ from typing import Any, assert_never
 
 import pandas as pd
 
+from cx.config import Thresholds
 from cx.metrics import Engine, MetricDef, MetricQuery, MetricType
 from cx.metrics.finish import row_finisher, to_rows
 from cx.stats.means import welch_test
@@ -106,10 +107,16 @@ def display_rows(engine: Engine, query: MetricQuery, metric: MetricDef,
                  stats: pd.DataFrame) -> pd.DataFrame:
     """Value, n, CI and tier per group from already fetched statistics, exactly as
     ``Engine.run`` would show them (same finishers), so an analysis needs one pass only."""
+    return finish_rows(query, metric, stats, engine.settings.confidence,
+                       engine.settings.thresholds)
+
+
+def finish_rows(query: MetricQuery, metric: MetricDef, stats: pd.DataFrame, conf: float,
+                thresholds: Thresholds) -> pd.DataFrame:
+    """``display_rows`` without an engine: pure on the statistics (simulations call it)."""
     finisher = row_finisher(metric)
-    conf = engine.settings.confidence
     items = []
     for row in stats.to_dict(orient="records"):
         est, extra = finisher(row, query, conf)
         items.append(({k: row[k] for k in query.keys}, est, extra))
-    return to_rows(metric, items, query.keys, engine.settings.thresholds)
+    return to_rows(metric, items, query.keys, thresholds)

@@ -23,11 +23,12 @@ from scipy.stats import f as f_dist
 from cx.analysis.compare import (
     comparison_kind,
     compare,
-    display_rows,
+    finish_rows,
     scale_of,
     standard_counts,
 )
 from cx.analysis.readings import segment_reading, uncompared_reading
+from cx.config import Thresholds
 from cx.domain import Filters
 from cx.metrics import Engine, MetricQuery, get_metric
 from cx.stats.multiplicity import adjust_pvalues
@@ -177,15 +178,26 @@ def segment_table(engine: Engine, metric: str, by: str,
     if kind is None:
         return _uncompared(engine, query, mdef.label, unit, mdef.higher_is_better)
     stats = engine.sufficient(query)
-    shown = display_rows(engine, query, mdef, stats).rename(columns={by: "segment"})
+    return compare_segments(query, stats, engine.settings.confidence,
+                            engine.settings.thresholds)
+
+
+def compare_segments(query: MetricQuery, stats: pd.DataFrame, conf: float,
+                     thresholds: Thresholds) -> SegmentAnalysis:
+    """Segments vs rest from the engine's per-segment sufficient statistics (no database):
+    shown rows, tests, BH badges, ranks, omnibus test and reading."""
+    mdef, by = get_metric(query.metric), query.by[0]
+    kind, unit = comparison_kind(mdef), mdef.unit.value
+    if kind is None:
+        raise ValueError(f"{mdef.name} is a {mdef.type.value} metric: no segment test fits it")
+    shown = finish_rows(query, mdef, stats, conf, thresholds).rename(columns={by: "segment"})
     counts = standard_counts(mdef, stats)
-    conf = engine.settings.confidence
     tests = segments_vs_rest(kind, counts, (shown["reliability"] == "ok").to_numpy(), conf,
                              scale_of(mdef))
     table = _finish(pd.concat([shown, tests], axis=1), mdef.higher_is_better)
-    het = heterogeneity(kind, counts, engine.settings.thresholds.privacy_floor_n)
+    het = heterogeneity(kind, counts, thresholds.privacy_floor_n)
     reading = segment_reading(mdef.label, by, unit, table, het, conf)
-    return SegmentAnalysis(metric, by, unit, table, het, reading)
+    return SegmentAnalysis(query.metric, by, unit, table, het, reading)
 
 
 def _uncompared(engine: Engine, query: MetricQuery, label: str, unit: str,
