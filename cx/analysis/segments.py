@@ -2,8 +2,8 @@
 
 One engine pass returns per-segment sufficient statistics; the rest of each segment is the
 total minus the segment (sums of counts, exact). Badges come from Benjamini–Hochberg q-values
-over the family shown, which is the segments eligible for a badge (tier "ok", §7.3): a low-n
-segment gets no badge, so it is not part of the family either. Ranking is by the conservative
+over every segment eligible for a badge, which is decided from n alone (§7.3 revised: "ok",
+"wide" and "degenerate" tiers): a low-n segment gets no badge, so it is not part of the family. Ranking is by the conservative
 confidence bound (the lower one when higher is better), never by the raw value.
 """
 
@@ -33,6 +33,7 @@ from cx.domain import Filters
 from cx.metrics import Engine, MetricQuery, get_metric
 from cx.stats.multiplicity import adjust_pvalues
 from cx.stats.nps import nps_heterogeneity
+from cx.stats.reliability import eligible
 from cx.stats.types import TestResult, nan
 
 COLUMNS = ("segment", "value", "n", "ci_low", "ci_high", "reliability", "diff_vs_rest",
@@ -154,8 +155,8 @@ def heterogeneity(kind: str, counts: pd.DataFrame, min_n: int = 1) -> TestResult
 
 
 def rank_by_bound(table: pd.DataFrame, higher_is_better: bool) -> pd.Series:
-    """1 = best by the conservative bound; segments that are not "ok" are not ranked (§7.3)."""
-    ok = table["reliability"] == "ok"
+    """1 = best by the conservative bound; only segments eligible by n are ranked (§7.3)."""
+    ok = table["reliability"].map(eligible).astype(bool)
     bound = (table["ci_low"] if higher_is_better else table["ci_high"]).astype(float)
     bound = bound.fillna(table["value"].astype(float)) * (1.0 if higher_is_better else -1.0)
     return bound.where(ok).rank(ascending=False, method="min")
@@ -192,8 +193,8 @@ def compare_segments(query: MetricQuery, stats: pd.DataFrame, conf: float,
         raise ValueError(f"{mdef.name} is a {mdef.type.value} metric: no segment test fits it")
     shown = finish_rows(query, mdef, stats, conf, thresholds).rename(columns={by: "segment"})
     counts = standard_counts(mdef, stats)
-    tests = segments_vs_rest(kind, counts, (shown["reliability"] == "ok").to_numpy(), conf,
-                             scale_of(mdef))
+    picked = shown["reliability"].map(eligible).to_numpy(dtype=bool)  # from n alone (§7.3)
+    tests = segments_vs_rest(kind, counts, picked, conf, scale_of(mdef))
     table = _finish(pd.concat([shown, tests], axis=1), mdef.higher_is_better)
     het = heterogeneity(kind, counts, thresholds.privacy_floor_n)
     reading = segment_reading(mdef.label, by, unit, table, het, conf)

@@ -24,6 +24,7 @@ from cx.domain import DateRange, Filters, Grain
 from cx.metrics import Engine, MetricQuery, get_metric
 from cx.metrics.compiler import next_period
 from cx.stats.control import p_chart
+from cx.stats.reliability import eligible
 
 BASELINES = ("others", "trailing", "all")
 TRAILING_PERIODS = 12
@@ -145,7 +146,7 @@ def period_change(engine: Engine, metric: str, start: dt.date, grain: str | Grai
     if cur and old:
         change = (cur["change"], cur["change_ci_low"], cur["change_ci_high"], cur["change_p"]) \
             if kind else (cur["value"] - old["value"], math.nan, math.nan, math.nan)
-    ok = cur.get("reliability") == "ok" and old.get("reliability") == "ok"
+    ok = eligible(cur.get("reliability", "")) and eligible(old.get("reliability", ""))
     significant = bool(ok and math.isfinite(change[3])
                        and change[3] < 1.0 - engine.settings.confidence)
     value, prev_value = cur.get("value", math.nan), old.get("value", math.nan)

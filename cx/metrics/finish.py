@@ -20,7 +20,7 @@ from cx.stats.means import mean_estimate
 from cx.stats.nps import nps_estimate
 from cx.stats.proportions import wilson
 from cx.stats.rates import churn_estimate, clv_simple, retention_estimate
-from cx.stats.reliability import reliability
+from cx.stats.reliability import hidden, reliability
 from cx.stats.survival import kaplan_meier
 from cx.stats.types import Estimate, empty_estimate
 
@@ -61,7 +61,19 @@ def _share(row: Row, q: MetricQuery, conf: float) -> Finished:
 
 def _mean(row: Row, q: MetricQuery, conf: float) -> Finished:
     est = mean_estimate(_int(row, "n"), _float(row, "total"), _float(row, "total_sq"), conf)
-    return est, {"n_missing": _int(row, "n_rows") - est.n, "mixed_scales": _mixed(row)}
+    return clip_to_scale(est, row), {"n_missing": _int(row, "n_rows") - est.n,
+                                     "mixed_scales": _mixed(row)}
+
+
+def clip_to_scale(est: Estimate, row: Row) -> Estimate:
+    """A mean of answers on [min, max] cannot lie outside it: clip the t interval (METHODS.md §0
+    clips every interval to the parameter space). Mixed scales clip to their outer ends."""
+    lo, hi = row.get("scale_min_lo"), row.get("scale_max_hi")
+    if lo is None or hi is None or not (math.isfinite(est.ci_low) and math.isfinite(est.ci_high)):
+        return est
+    if isinstance(lo, float) and math.isnan(lo) or isinstance(hi, float) and math.isnan(hi):
+        return est
+    return replace(est, ci_low=max(float(lo), est.ci_low), ci_high=min(float(hi), est.ci_high))
 
 
 def _count(row: Row, q: MetricQuery, conf: float) -> Finished:
@@ -144,9 +156,12 @@ def finish_survival(metric: MetricDef, obs: pd.DataFrame, keys: tuple[str, ...],
         else:
             est = km.median if metric.q == 0.5 else km.p90
             est = replace(est, n=km.n)
-        extra = {"events": km.events, "censored": km.censored,
+        extra: dict[str, Any] = {"events": km.events, "censored": km.censored,
                  "excluded": int(part["excluded"].sum()),
                  "max_time": km.max_time, "reached": not math.isnan(est.value)}
+        if metric.within_hours is not None and km.n and math.isnan(est.value):
+            extra["no_data_reason"] = (f"no ticket was followed for {metric.within_hours:g} h "
+                                       "(every ticket still open was opened more recently)")
         out.append((dict(zip(keys, key, strict=True)), est, extra))
     return out
 
@@ -178,13 +193,27 @@ def tier(metric: MetricDef, est: Estimate, thresholds: Thresholds) -> str:
     return level
 
 
+def no_data_reason(metric: MetricDef) -> str:
+    """Why a group with no usable input has no number (shown instead of a made-up 0)."""
+    if metric.type is MetricType.CHURN:
+        return "no customers with a known churn status in scope"
+    if metric.type is MetricType.CLV:
+        return "no clv, or no monthly_revenue with churn and tenure, in scope"
+    what = metric.column or "values"
+    return f"no valid {what} values in scope"
+
+
 def to_rows(metric: MetricDef, items: list[tuple[Row, Estimate, dict[str, Any]]],
             keys: tuple[str, ...], thresholds: Thresholds) -> pd.DataFrame:
-    """Tidy rows with stable leading columns; suppressed rows keep n but lose the value."""
+    """Tidy rows with stable leading columns; suppressed rows keep n but lose the value; a group
+    without usable input is "no_data" with a ``no_data_reason`` instead of a number."""
     records = []
     for key, est, extra in items:
-        level = tier(metric, est, thresholds)
-        shown = level != "suppressed"
+        reason = extra.pop("no_data_reason", None)
+        level = "no_data" if reason else tier(metric, est, thresholds)
+        if level == "no_data":
+            extra = {**extra, "no_data_reason": reason or no_data_reason(metric)}
+        shown = not hidden(level)
         records.append({**key, "value": est.value if shown else math.nan, "n": est.n,
                         "ci_low": est.ci_low if shown else math.nan,
                         "ci_high": est.ci_high if shown else math.nan,
@@ -197,5 +226,5 @@ def to_rows(metric: MetricDef, items: list[tuple[Row, Estimate, dict[str, Any]]]
 def _safe(extra: dict[str, Any]) -> dict[str, Any]:
     """Below the privacy floor only n and data-quality flags stay visible: category counts of a
     handful of answers would reveal individual answers."""
-    keep = ("n_missing", "mixed_scales", "clv_source", "excluded")
+    keep = ("n_missing", "mixed_scales", "clv_source", "excluded", "no_data_reason")
     return {k: (v if k in keep else None) for k, v in extra.items()}

@@ -36,6 +36,7 @@ from cx.domain import DateRange, Filters, Grain
 from cx.metrics import Engine, MetricQuery, get_metric
 from cx.snapshots.week import IsoWeek
 from cx.stats.multiplicity import adjust_pvalues
+from cx.stats.reliability import eligible
 
 HEADLINES = ("nps", "csat", "ces", "frt_median", "ttr_median", "churn_rate", "responses",
              "tickets")
@@ -155,11 +156,11 @@ def metric_block(engine: Engine, metric: str, week: IsoWeek, as_of: dt.datetime)
 def flag_significance(blocks: list[dict[str, Any]], conf: float) -> None:
     """BH over the headline tests that ran (one family, METHODS.md §7.2 / §8.1), in place.
 
-    A week whose value is not reportable (tier other than "ok", §7.3) gets no badge, so it does
-    not join the family either.
+    A week below the reportable n (§7.3: eligibility from n alone) gets no badge, so it does not
+    join the family either.
     """
     tested = [b for b in blocks if b["change"]["p"] is not None
-              and b["reliability"] == "ok" and b["previous"]["reliability"] == "ok"]
+              and eligible(b["reliability"]) and eligible(b["previous"]["reliability"])]
     qs = adjust_pvalues([b["change"]["p"] for b in tested], "bh") if tested else []
     for block, q in zip(tested, qs):
         block["change"]["q"] = float(q)

@@ -1,7 +1,7 @@
 """Top movers: segments whose week-over-week change is significant after BH correction.
 
 The family is every (metric, dimension, segment) change that could be tested with reportable
-values in both weeks (tier "ok", METHODS.md §7.3); q-values are Benjamini–Hochberg over that whole
+n in both weeks (eligible tiers, decided from n alone, METHODS.md §7.3); q-values are Benjamini–Hochberg over that whole
 family, so looking at many segments does not manufacture movers.
 """
 
@@ -17,6 +17,7 @@ from cx.metrics import Engine, get_metric
 from cx.snapshots.build import clean, weekly
 from cx.snapshots.week import IsoWeek
 from cx.stats.multiplicity import adjust_pvalues
+from cx.stats.reliability import eligible
 
 MOVER_METRICS = ("nps", "csat", "ces")
 MOVER_DIMENSIONS = ("channel", "region", "product", "segment")
@@ -37,7 +38,8 @@ def _candidates(engine: Engine, metric: str, dim: str, week: IsoWeek,
     out = []
     for value in sorted(shown.loc[shown["week"] == str(week), dim].dropna().unique(), key=str):
         now, before = _row(shown, week, dim, value), _row(shown, week.previous(), dim, value)
-        if now is None or before is None or {now["reliability"], before["reliability"]} != {"ok"}:
+        if now is None or before is None or not (eligible(now["reliability"])
+                                                 and eligible(before["reliability"])):
             continue
         a = _row(counts, week, dim, value).drop(["week", dim]).to_dict()
         b = _row(counts, week.previous(), dim, value).drop(["week", dim]).to_dict()
