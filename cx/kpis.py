@@ -20,6 +20,7 @@ from cx.analysis.compare import comparison_kind, display_rows, scale_of, standar
 from cx.analysis.compare import compare as compare_groups
 from cx.metrics import Engine, MetricQuery
 from cx.metrics.validate import get_metric
+from cx.stats.reliability import hidden
 from cx.stats.types import TestResult
 
 # PRODUCT/issue 7: the Overview's six tiles.
@@ -64,7 +65,7 @@ def previous_period(dates: DateRange) -> DateRange | None:
 def _first(rows: pd.DataFrame) -> dict[str, Any]:
     if rows.empty:
         return {"value": math.nan, "n": 0, "ci_low": math.nan, "ci_high": math.nan,
-                "reliability": "suppressed"}
+                "reliability": "no_data"}
     return rows.iloc[0].to_dict()
 
 
@@ -119,7 +120,8 @@ def tile(engine: Engine, metric: str, filters: Filters) -> Tile:
     if prev_dates is not None:
         before_row, before_counts = _period(
             engine, replace(now, filters=replace(filters, dates=prev_dates)))
-        if counts is not None and before_counts is not None:
+        if counts is not None and before_counts is not None and not (
+                hidden(str(row["reliability"])) or hidden(str(before_row["reliability"]))):
             test = compare(metric, counts, before_counts, engine.settings.confidence)
     spark: tuple[float, ...] = ()
     spark_dates = spark_range(filters.dates)

@@ -31,9 +31,10 @@ from cx.analysis.readings import segment_reading, uncompared_reading
 from cx.config import Thresholds
 from cx.domain import Filters
 from cx.metrics import Engine, MetricQuery, get_metric
+from cx.metrics.finish import protect_complement
 from cx.stats.multiplicity import adjust_pvalues
 from cx.stats.nps import nps_heterogeneity
-from cx.stats.reliability import eligible
+from cx.stats.reliability import eligible, hidden
 from cx.stats.types import TestResult, nan
 
 COLUMNS = ("segment", "value", "n", "ci_low", "ci_high", "reliability", "diff_vs_rest",
@@ -191,10 +192,16 @@ def compare_segments(query: MetricQuery, stats: pd.DataFrame, conf: float,
     kind, unit = comparison_kind(mdef), mdef.unit.value
     if kind is None:
         raise ValueError(f"{mdef.name} is a {mdef.type.value} metric: no segment test fits it")
-    shown = finish_rows(query, mdef, stats, conf, thresholds).rename(columns={by: "segment"})
-    counts = standard_counts(mdef, stats)
-    picked = shown["reliability"].map(eligible).to_numpy(dtype=bool)  # from n alone (§7.3)
-    tests = segments_vs_rest(kind, counts, picked, conf, scale_of(mdef))
+    shown = protect_complement(finish_rows(query, mdef, stats, conf, thresholds),
+                               thresholds.privacy_floor_n, query.keys)
+    shown = shown.rename(columns={by: "segment"})
+    # Hidden segments leave every test, "rest" included: a visible segment's difference from a
+    # rest that held a hidden one would let the hidden value be solved back (issue 14 item 2).
+    visible = ~shown["reliability"].map(hidden).to_numpy(dtype=bool)
+    counts = standard_counts(mdef, stats)[visible]
+    picked = shown["reliability"][visible].map(eligible).to_numpy(dtype=bool)  # n alone, §7.3
+    tests = segments_vs_rest(kind, counts, picked, conf, scale_of(mdef)).reindex(shown.index)
+    tests["badge"] = tests["badge"].fillna("none")
     table = _finish(pd.concat([shown, tests], axis=1), mdef.higher_is_better)
     het = heterogeneity(kind, counts, thresholds.privacy_floor_n)
     reading = segment_reading(mdef.label, by, unit, table, het, conf)

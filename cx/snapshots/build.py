@@ -92,7 +92,7 @@ def weekly(engine: Engine, metric: str, first: IsoWeek, last: IsoWeek, as_of: dt
 def _point(rows: pd.DataFrame, week: IsoWeek) -> dict[str, Any]:
     hit = rows[rows["week"] == str(week)]
     if hit.empty:
-        return {"value": None, "n": 0, "ci_low": None, "ci_high": None, "reliability": "suppressed"}
+        return {"value": None, "n": 0, "ci_low": None, "ci_high": None, "reliability": "no_data"}
     return clean({k: hit.iloc[0][k] for k in VALUE_KEYS})
 
 
@@ -118,22 +118,22 @@ def _change(metric: str, this: dict, prev: dict, counts: pd.DataFrame | None,
     return out
 
 
-def _control(counts: pd.DataFrame, week: IsoWeek) -> dict[str, Any]:
-    """p-chart (METHODS.md §8.2): each week judged against the 12 weeks before it ("trailing")."""
+def _control(counts: pd.DataFrame, week: IsoWeek, privacy_floor: int) -> dict[str, Any]:
+    """p-chart (METHODS.md §8.2): each week judged against the 12 weeks before it ("trailing");
+    too few baseline weeks say so, and hidden (small-n) weeks show neither share nor limits."""
     weeks = [week.shift(-k) for k in range(BASELINE_WEEKS, -1, -1)]
     sums = [_counts_of(counts, w) for w in weeks]
     x = np.array([c.get("x", 0.0) for c in sums])
     n = np.array([c.get("n", 0.0) for c in sums])
     if n[:-1].sum() == 0 or n[-1] == 0:
         return {"status": "no data", "out_of_control": False, "points": []}
-    chart = control_chart(pd.Series([str(w) for w in weeks]), x, n, baseline="trailing")
+    chart = control_chart(pd.Series([str(w) for w in weeks]), x, n, baseline="trailing",
+                          privacy_floor=privacy_floor)
     rows = clean(chart.rename(columns={"period": "week"}).to_dict(orient="records"))
     rows = rows[-HISTORY_WEEKS:]
     last = rows[-1]
-    status = {"low": "below the lower limit", "high": "above the upper limit"}.get(
-        last["side"], "in control")
-    return {"status": status, "out_of_control": last["out_of_control"], "lcl": last["lcl"],
-            "ucl": last["ucl"], "centre": last["centre"], "points": rows}
+    return {"status": last["status"], "out_of_control": last["out_of_control"],
+            "lcl": last["lcl"], "ucl": last["ucl"], "centre": last["centre"], "points": rows}
 
 
 def metric_block(engine: Engine, metric: str, week: IsoWeek, as_of: dt.datetime) -> dict[str, Any]:
@@ -149,7 +149,7 @@ def metric_block(engine: Engine, metric: str, week: IsoWeek, as_of: dt.datetime)
              "change": _change(metric, this, prev, counts, week, engine.settings.confidence),
              "history": history, "control": None}
     if metric == CONTROL_METRIC and counts is not None:
-        block["control"] = _control(counts, week)
+        block["control"] = _control(counts, week, engine.settings.thresholds.privacy_floor_n)
     return block
 
 
