@@ -120,3 +120,17 @@ def finish_rows(query: MetricQuery, metric: MetricDef, stats: pd.DataFrame, conf
         est, extra = finisher(row, query, conf)
         items.append(({k: row[k] for k in query.keys}, est, extra))
     return to_rows(metric, items, query.keys, thresholds)
+
+
+def mixed_scale_note(engine: Engine, query: MetricQuery, metric: MetricDef) -> str | None:
+    """A note naming the scales and their counts when the scope mixes rating scales, else None.
+
+    A top-2-box share covers 40% of a 1-5 scale and 20% of a 0-10 one, and means are on
+    different units, so no comparison or badge may mix them (METHODS.md §2.4)."""
+    found = engine.scales(query)
+    if len(found) < 2:
+        return None
+    listed = ", ".join(f"{lo:g}-{hi:g} ({n:,} answers)" for lo, hi, n in found)
+    return (f"{metric.label} answers in scope use {len(found)} scales: {listed}. Groups on "
+            "different scales are not compared, tested or badged; filter to one scale "
+            "(one batch) to compare.")

@@ -24,6 +24,7 @@ from cx.analysis.compare import (
     comparison_kind,
     compare,
     finish_rows,
+    mixed_scale_note,
     scale_of,
     standard_counts,
 )
@@ -179,6 +180,9 @@ def segment_table(engine: Engine, metric: str, by: str,
     kind, unit = comparison_kind(mdef), mdef.unit.value
     if kind is None:
         return _uncompared(engine, query, mdef.label, unit, mdef.higher_is_better)
+    mixed = mixed_scale_note(engine, query, mdef)
+    if mixed:
+        return _uncompared(engine, query, mdef.label, unit, mdef.higher_is_better, mixed)
     stats = engine.sufficient(query)
     return compare_segments(query, stats, engine.settings.confidence,
                             engine.settings.thresholds)
@@ -209,16 +213,20 @@ def compare_segments(query: MetricQuery, stats: pd.DataFrame, conf: float,
 
 
 def _uncompared(engine: Engine, query: MetricQuery, label: str, unit: str,
-                higher_is_better: bool) -> SegmentAnalysis:
-    """Quantile, survival and count metrics: values and intervals, no segment-vs-rest test."""
+                higher_is_better: bool, refusal: str | None = None) -> SegmentAnalysis:
+    """Quantile, survival and count metrics, or a scope that mixes rating scales (``refusal``):
+    values and intervals, no segment-vs-rest test, no badge; mixed scales also get no rank."""
     result = engine.run(query)
     table = result.rows.rename(columns={query.by[0]: "segment"})
     for name in ("diff_vs_rest", "diff_ci_low", "diff_ci_high", "p", "q"):
         table[name] = nan
     table["badge"] = "none"
     table = _finish(table, higher_is_better)
-    note = (f"{label} is a {result.metric.type.value} metric: segments are not compared with "
-            "the rest by a significance test here; compare their intervals instead.")
-    return SegmentAnalysis(query.metric, query.by[0], unit, table, None,
-                           uncompared_reading(label, query.by[0], table), comparable=False,
-                           notes=(note,) + result.notes)
+    note = refusal or (f"{label} is a {result.metric.type.value} metric: segments are not "
+                       "compared with the rest by a significance test here; compare their "
+                       "intervals instead.")
+    if refusal:
+        table["rank"] = nan
+    reading = refusal or uncompared_reading(label, query.by[0], table)
+    return SegmentAnalysis(query.metric, query.by[0], unit, table, None, reading,
+                           comparable=False, notes=(note,) + result.notes)

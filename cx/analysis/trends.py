@@ -18,7 +18,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cx.analysis.compare import comparison_kind, compare, display_rows, scale_of, standard_counts
+from cx.analysis.compare import (
+    comparison_kind,
+    compare,
+    display_rows,
+    mixed_scale_note,
+    scale_of,
+    standard_counts,
+)
 from cx.analysis.readings import change_reading, trend_reading
 from cx.domain import DateRange, Filters, Grain
 from cx.metrics import Engine, MetricQuery, get_metric
@@ -45,11 +52,13 @@ class TrendAnalysis:
     control: pd.DataFrame | None  # p-chart rows (share metrics only)
     reading: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    comparable: bool = True  # False: periods are not tested against each other (see notes)
 
     def to_dict(self) -> dict[str, Any]:
         control = None if self.control is None else self.control.to_dict(orient="records")
         return {"metric": self.metric, "grain": self.grain, "unit": self.unit,
                 "reading": self.reading, "notes": list(self.notes),
+                "comparable": self.comparable,
                 "rows": self.table.to_dict(orient="records"), "control": control}
 
 
@@ -136,12 +145,14 @@ def trend_analysis(engine: Engine, metric: str, grain: str | Grain = Grain.WEEK,
     mdef, grain = get_metric(metric), Grain(grain)
     query = MetricQuery(metric=metric, filters=filters, grain=grain)
     kind, unit = comparison_kind(mdef), mdef.unit.value
-    if kind is None:
+    mixed = mixed_scale_note(engine, query, mdef) if kind else None
+    if kind is None or mixed:
         rows = engine.run(query).rows
         table = rows.assign(**{c: math.nan for c in CHANGE_COLUMNS})
+        note = mixed or "no period-over-period test fits this kind of metric"
         return TrendAnalysis(metric, grain.value, unit, table, None,
-                             trend_reading(mdef.label, unit, table, None),
-                             ("no period-over-period test fits this kind of metric",))
+                             mixed or trend_reading(mdef.label, unit, table, None), (note,),
+                             comparable=False)
     stats = engine.sufficient(query)
     shown = display_rows(engine, query, mdef, stats)
     counts = standard_counts(mdef, stats)

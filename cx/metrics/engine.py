@@ -27,7 +27,7 @@ from cx.metrics.compiler import (
 )
 from cx.metrics.dialects import get_dialect
 from cx.metrics.finish import finish_survival, row_finisher, to_rows
-from cx.metrics.plans import main_statement, order_statistics
+from cx.metrics.plans import main_statement, order_statistics, scale_statement
 from cx.metrics.query import MetricQuery, MetricResult
 from cx.metrics.validate import check_catalog, get_metric
 from cx.stats.quantiles import quantile_ci_ranks
@@ -71,6 +71,17 @@ class Engine:
         with self.store.cursor() as cur:
             _, statement = self._compile(cur, query)
             return _fetch(cur, statement)
+
+    def scales(self, query: MetricQuery) -> list[tuple[float, float, int]]:
+        """(scale min, scale max, valid answers) in the query's scope, one per declared scale;
+        empty for metrics without a rating scale. Two or more mean the scope mixes scales."""
+        with self.store.cursor() as cur:
+            metric, _ = self._compile(cur, query)
+            statement = scale_statement(query, metric, self.dialect, self.settings.tz)
+            if statement is None:
+                return []
+            rows = _fetch(cur, statement).to_dict(orient="records")
+        return [(float(r["scale_min"]), float(r["scale_max"]), int(r["n"])) for r in rows]
 
     def run(self, query: MetricQuery) -> MetricResult:
         conf, keys = self.settings.confidence, query.keys

@@ -192,3 +192,19 @@ def order_statistics(query: MetricQuery, metric: MetricDef, dialect: EngineDiale
     pick = exp.select(*[col(k) for k in query.keys], col("rk"), col("x")).from_("ranked").where(
         col("rk").isin(*[params.add(int(r)) for r in ranks]))
     return Statement(with_base(pick, base, (("ranked", ranked),)), params.values)
+
+
+def scale_statement(query: MetricQuery, metric: MetricDef, dialect: EngineDialect,
+                    tz: str) -> Statement | None:
+    """Valid answers per declared scale (scale_min, scale_max, n) in the query's scope, for
+    share and mean metrics on a rating column; None for metrics without a scale."""
+    if metric.type not in (MetricType.SHARE, MetricType.MEAN) or metric.column not in DEFAULT_SCALE:
+        return None
+    params = Params()
+    scope = replace(query, by=(), grain=None)
+    base = base_cte(scope, metric, metric_columns(metric), dialect, tz, params)
+    x, smin, smax = _scaled(metric)
+    tree = exp.select(smin.as_("scale_min"), smax.as_("scale_max"),
+                      exp.Count(this=exp.Star()).as_("n")).from_("base").where(
+        x.between(smin, smax)).group_by(smin, smax).order_by(smin, smax)
+    return Statement(with_base(tree, base), params.values)

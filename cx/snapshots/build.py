@@ -28,6 +28,7 @@ from cx.analysis.compare import (
     comparison_kind,
     compare,
     display_rows,
+    mixed_scale_note,
     scale_of,
     standard_counts,
 )
@@ -141,14 +142,17 @@ def metric_block(engine: Engine, metric: str, week: IsoWeek, as_of: dt.datetime)
     mdef = get_metric(metric)
     first = week.shift(-BASELINE_WEEKS)
     shown, counts = weekly(engine, metric, first, week, as_of)
+    mixed = mixed_scale_note(engine, MetricQuery(metric, span_filters(first, week)), mdef) \
+        if counts is not None else None
     this, prev = _point(shown, week), _point(shown, week.previous())
     history = [{"week": str(w), **_point(shown, w)}
                for w in (week.shift(-k) for k in range(HISTORY_WEEKS - 1, -1, -1))]
     block = {"name": metric, "label": mdef.label, "unit": mdef.unit.value,
              "higher_is_better": mdef.higher_is_better, **this, "previous": prev,
-             "change": _change(metric, this, prev, counts, week, engine.settings.confidence),
-             "history": history, "control": None}
-    if metric == CONTROL_METRIC and counts is not None:
+             "change": _change(metric, this, {**prev, "value": None} if mixed else prev,
+                               counts, week, engine.settings.confidence),
+             "history": history, "control": None, "comparable": mixed is None, "note": mixed}
+    if metric == CONTROL_METRIC and counts is not None and not mixed:
         block["control"] = _control(counts, week, engine.settings.thresholds.privacy_floor_n)
     return block
 

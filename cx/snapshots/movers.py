@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from cx.analysis.compare import compare, comparison_kind, scale_of
-from cx.metrics import Engine, get_metric
-from cx.snapshots.build import clean, weekly
+from cx.analysis.compare import compare, comparison_kind, mixed_scale_note, scale_of
+from cx.metrics import Engine, MetricQuery, get_metric
+from cx.snapshots.build import clean, span_filters, weekly
 from cx.snapshots.week import IsoWeek
 from cx.stats.multiplicity import adjust_pvalues
 from cx.stats.reliability import eligible
@@ -65,6 +65,9 @@ def top_movers(engine: Engine, week: IsoWeek, as_of: dt.datetime,
     """Significant segment changes, strongest evidence first (q, then size of the change)."""
     family = []
     for metric in MOVER_METRICS:
+        span = MetricQuery(metric, span_filters(week.previous(), week))
+        if mixed_scale_note(engine, span, get_metric(metric)):
+            continue  # segments on different scales are never compared (issue 14 item 1)
         available = set(engine.dimensions(get_metric(metric).table))
         for dim in (d for d in dimensions if d in available):
             family += _candidates(engine, metric, dim, week, as_of)
