@@ -208,6 +208,11 @@ def compare_segments(query: MetricQuery, stats: pd.DataFrame, conf: float,
     tests["badge"] = tests["badge"].fillna("none")
     table = _finish(pd.concat([shown, tests], axis=1), mdef.higher_is_better)
     het = heterogeneity(kind, counts, thresholds.privacy_floor_n)
+    if len(table) == 1:  # nothing to compare with: say so plainly (issue 14 item 9)
+        note = (f"{by} has one value in scope ({table['segment'].iloc[0]}): there is nothing to "
+                "compare it with; widen the filters or pick another dimension.")
+        return SegmentAnalysis(query.metric, by, unit, table, het, note, comparable=False,
+                               notes=(note,))
     reading = segment_reading(mdef.label, by, unit, table, het, conf)
     return SegmentAnalysis(query.metric, by, unit, table, het, reading)
 

@@ -51,3 +51,11 @@ def test_trend_and_snapshot_do_not_test_changes_across_scales(store: Store,
     assert block["change"]["p"] is None and block["change"]["diff"] is None
     assert block["control"] is None
     assert np.isfinite(block["value"])  # the week's own value is still shown
+
+
+def test_dimension_with_one_value_gets_a_plain_message(store: Store, engine: Engine) -> None:
+    frame = pd.DataFrame({"channel": "email", "csat": [5, 4, 2] * 20, "submitted_at": monday(0)})
+    load(store, "responses", frame)
+    res = segment_table(engine, "csat", "channel")
+    assert not res.comparable and res.reading.startswith("channel has one value in scope (email)")
+    assert res.table["p"].isna().all() and (res.table["badge"] == "none").all()
