@@ -18,6 +18,7 @@ import pandas as pd
 from cx.config import Thresholds
 from cx.metrics import Engine, MetricDef, MetricQuery, MetricType
 from cx.metrics.finish import row_finisher, to_rows
+from cx.stats.clusters import ClusterSums, clustered_test, design_effect
 from cx.stats.means import welch_test
 from cx.stats.nps import nps_diff_test
 from cx.stats.proportions import two_proportions_test
@@ -25,6 +26,7 @@ from cx.stats.types import TestResult, nan
 
 # Columns of the standardised count frame per kind.
 COUNT_COLUMNS = {"nps": ("det", "pas", "pro"), "share": ("x", "n"), "mean": ("n", "total", "total_sq")}
+CLUSTER_COLUMNS = ("cl_n", "cl_clusters", "cl_s1", "cl_s2", "cl_ss", "cl_ns", "cl_nn")
 TEST_NAMES = {
     "nps": "adjusted-Wald z test (METHODS.md §1.5)",
     "share": "score test with Newcombe interval (METHODS.md §2.5)",
@@ -72,7 +74,22 @@ def standard_counts(metric: MetricDef, stats: pd.DataFrame) -> pd.DataFrame:
     else:
         for name in COUNT_COLUMNS[kind]:
             out[name] = _num(stats, name)
+    for name in CLUSTER_COLUMNS:  # additive, so "the rest" and unions of weeks stay sums
+        if name in stats:
+            out[name] = _num(stats, name)
     return out
+
+
+def effective_counts(a: Mapping[str, Any]) -> tuple[dict[str, float], float]:
+    """A group's counts scaled by n_eff / n = 1 / deff, and deff, when its answers repeat per
+    customer (METHODS.md §0.1: tests use the same n_eff as the intervals); deff 1 otherwise."""
+    counts = {k: float(a.get(k, 0) or 0) for k in ("det", "pas", "pro", "x", "n", "total",
+                                                    "total_sq")}
+    if "cl_n" not in a:
+        return counts, 1.0
+    n, clusters, *rest = (float(a.get(k, 0) or 0) for k in CLUSTER_COLUMNS)
+    deff = design_effect(ClusterSums(int(n), int(clusters), *rest))
+    return ({k: v / deff for k, v in counts.items()}, deff) if deff > 1.0 else (counts, 1.0)
 
 
 def scale_of(metric: MetricDef) -> float:
@@ -86,18 +103,23 @@ def compare(kind: str, a: Mapping[str, Any], b: Mapping[str, Any], conf: float,
 
     Empty or one-row groups give NaN (no test), never an error: a segment can be empty.
     """
+    if kind not in COUNT_COLUMNS:
+        raise ValueError(f"unknown comparison kind {kind!r}")
+    (fa, deff_a), (fb, deff_b) = effective_counts(a), effective_counts(b)
     g = {k: int(round(float(a.get(k, 0) or 0))) for k in ("det", "pas", "pro", "x", "n")}
     h = {k: int(round(float(b.get(k, 0) or 0))) for k in ("det", "pas", "pro", "x", "n")}
-    match kind:
-        case "nps":
-            res = nps_diff_test((g["det"], g["pas"], g["pro"]), (h["det"], h["pas"], h["pro"]), conf)
-        case "share":
-            res = two_proportions_test(g["x"], g["n"], h["x"], h["n"], conf)
-        case "mean":
-            res = welch_test(g["n"], float(a["total"]), float(a["total_sq"]),
-                             h["n"], float(b["total"]), float(b["total_sq"]), conf)
-        case _:
-            raise ValueError(f"unknown comparison kind {kind!r}")
+    if deff_a > 1.0 or deff_b > 1.0:
+        res = clustered_test(kind, fa, fb, conf)  # a side's answers repeat per customer, §0.1
+    else:
+        match kind:
+            case "nps":
+                res = nps_diff_test((g["det"], g["pas"], g["pro"]),
+                                    (h["det"], h["pas"], h["pro"]), conf)
+            case "share":
+                res = two_proportions_test(g["x"], g["n"], h["x"], h["n"], conf)
+            case _:
+                res = welch_test(g["n"], float(a["total"]), float(a["total_sq"]),
+                                 h["n"], float(b["total"]), float(b["total_sq"]), conf)
     return TestResult(estimate=res.estimate * scale, statistic=res.statistic, p=res.p,
                       ci_low=res.ci_low * scale, ci_high=res.ci_high * scale, df=res.df,
                       se=res.se * scale if not math.isnan(res.se) else nan, method=res.method)

@@ -20,7 +20,14 @@ from cx.stats.means import mean_estimate
 from cx.stats.nps import nps_estimate
 from cx.stats.proportions import wilson
 from cx.stats.rates import churn_estimate, clv_simple, retention_estimate
-from cx.stats.reliability import hidden, reliability
+from cx.stats.clusters import (
+    ClusterSums,
+    design_effect,
+    mean_clustered,
+    nps_clustered,
+    wilson_clustered,
+)
+from cx.stats.reliability import eligible, hidden, reliability
 from cx.stats.survival import kaplan_meier
 from cx.stats.types import Estimate, empty_estimate
 
@@ -45,24 +52,50 @@ def _mixed(row: Row) -> bool:
         row.get("scale_min_hi"), row.get("scale_max_hi"))
 
 
+def cluster_sums(row: Row) -> ClusterSums | None:
+    """The row's cluster aggregates (engine cl_* columns), None when the engine sent none."""
+    if "cl_n" not in row:
+        return None
+    return ClusterSums(_int(row, "cl_n"), _int(row, "cl_clusters"), _float(row, "cl_s1"),
+                       _float(row, "cl_s2"), _float(row, "cl_ss"), _float(row, "cl_ns"),
+                       _float(row, "cl_nn"))
+
+
+def _deff(row: Row, n: int) -> tuple[float, int, dict[str, Any]]:
+    """Design effect, clusters and the columns a page shows (deff, n_eff), METHODS.md §0.1."""
+    sums = cluster_sums(row)
+    if sums is None:
+        return 1.0, 0, {}
+    deff = design_effect(sums)
+    return deff, sums.clusters, {"deff": deff, "n_eff": n / deff if n else 0.0}
+
+
 def _nps(row: Row, q: MetricQuery, conf: float) -> Finished:
     det, pas, pro = _int(row, "det"), _int(row, "pas"), _int(row, "pro")
     est = nps_estimate(det, pas, pro, conf=conf, method=q.nps_method)
+    deff, _, shown = _deff(row, est.n)
+    if q.nps_method == "adjusted_wald":
+        est = nps_clustered(est, det, pas, pro, deff, conf)
     points = Estimate(est.value * 100, est.n, est.ci_low * 100, est.ci_high * 100,
                       est.se * 100, est.centre * 100)
-    return points, {"det": det, "pas": pas, "pro": pro, "n_missing": _int(row, "n_rows") - est.n}
+    return points, {"det": det, "pas": pas, "pro": pro, "n_missing": _int(row, "n_rows") - est.n,
+                    **shown}
 
 
 def _share(row: Row, q: MetricQuery, conf: float) -> Finished:
     est = wilson(_int(row, "x"), _int(row, "n"), conf)
-    return est, {"x": _int(row, "x"), "n_missing": _int(row, "n_rows") - est.n,
-                 "mixed_scales": _mixed(row)}
+    deff, _, shown = _deff(row, est.n)
+    return wilson_clustered(est, deff, conf), {
+        "x": _int(row, "x"), "n_missing": _int(row, "n_rows") - est.n,
+        "mixed_scales": _mixed(row), **shown}
 
 
 def _mean(row: Row, q: MetricQuery, conf: float) -> Finished:
     est = mean_estimate(_int(row, "n"), _float(row, "total"), _float(row, "total_sq"), conf)
+    deff, clusters, shown = _deff(row, est.n)
+    est = mean_clustered(est, deff, clusters, conf)
     return clip_to_scale(est, row), {"n_missing": _int(row, "n_rows") - est.n,
-                                     "mixed_scales": _mixed(row)}
+                                     "mixed_scales": _mixed(row), **shown}
 
 
 def clip_to_scale(est: Estimate, row: Row) -> Estimate:
@@ -111,8 +144,11 @@ def _clv(row: Row, q: MetricQuery, conf: float) -> Finished:
         return empty_estimate(n_rev), {**extra, "clv_source": "none"}
     arpu, churn = _float(row, "revenue") / n_rev, min(_int(row, "churned") / months, 1.0)
     value = clv_simple(arpu, q.clv_margin, churn, q.clv_horizon_months)
+    # the lifetime hit its cap: the CLV is the cap's, not the data's (flagged for the page)
+    capped = churn == 0 or 1.0 / churn >= q.clv_horizon_months
     return Estimate(value, n_rev, math.nan, math.nan), {**extra, "arpu": arpu,
-                                                         "monthly_churn": churn}
+                                                         "monthly_churn": churn,
+                                                         "horizon_capped": capped}
 
 
 def row_finisher(metric: MetricDef) -> Callable[[Row, MetricQuery, float], Finished]:
@@ -184,11 +220,15 @@ def reliability_kind(metric: MetricDef) -> str:
             assert_never(metric.unit)
 
 
-def tier(metric: MetricDef, est: Estimate, thresholds: Thresholds) -> str:
-    """METHODS.md §7.3, plus: a p90 of times below p90_min_n is low_n (its CI is undefined)."""
+def tier(metric: MetricDef, est: Estimate, thresholds: Thresholds,
+         n_eff: float | None = None) -> str:
+    """METHODS.md §7.3, plus: a p90 of times below p90_min_n is low_n (its CI is undefined);
+    with repeated answers per customer the reportable-n rule uses n_eff (§0.1, §7.3)."""
     half = est.half_width if math.isfinite(est.ci_low) and math.isfinite(est.ci_high) else math.nan
     level = reliability(est.n, half, reliability_kind(metric), thresholds)
     if level == "ok" and metric.q == 0.9 and est.n < thresholds.p90_min_n:
+        return "low_n"
+    if eligible(level) and n_eff is not None and n_eff < thresholds.reliable_n:
         return "low_n"
     return level
 
@@ -210,7 +250,7 @@ def to_rows(metric: MetricDef, items: list[tuple[Row, Estimate, dict[str, Any]]]
     records = []
     for key, est, extra in items:
         reason = extra.pop("no_data_reason", None)
-        level = "no_data" if reason else tier(metric, est, thresholds)
+        level = "no_data" if reason else tier(metric, est, thresholds, extra.get("n_eff"))
         if level == "no_data":
             extra = {**extra, "no_data_reason": reason or no_data_reason(metric)}
         shown = not hidden(level)

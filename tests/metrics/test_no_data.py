@@ -58,3 +58,22 @@ def test_mean_interval_is_clipped_to_the_scale(store: Store, engine: Engine) -> 
     ref = sps.t.interval(0.95, len(answers) - 1, loc=np.mean(answers), scale=sps.sem(answers))
     assert ref[1] > 5.0
     assert row["ci_low"] == pytest.approx(ref[0], rel=1e-9) and row["ci_high"] == 5.0
+
+
+def test_derived_clv_at_its_horizon_cap_is_flagged(store: Store, engine: Engine) -> None:
+    # 1 churned over 10 customers x 20 months = 0.005 per month: lifetime 200 > cap 60 months,
+    # so CLV = ARPU 100 x margin 1 x 60 (METHODS.md §4.2), and it says it is the cap's number
+    frame = pd.DataFrame({"customer_id": [f"c{i}" for i in range(10)], "churned": [True] + [False] * 9,
+                          "monthly_revenue": 100.0, "tenure_months": 20.0})
+    insert(store, "customers", frame)
+    result = engine.run(MetricQuery("clv"))
+    row = result.rows.iloc[0]
+    assert row["value"] == pytest.approx(6000.0) and bool(row["horizon_capped"])
+    assert any("lifetime cap" in note for note in result.notes)
+
+
+def test_ttr_help_states_the_minute_rounding() -> None:
+    from cx.metrics import get_metric
+
+    for name in ("ttr_median", "ttr_p90", "resolved_within_24h"):
+        assert "rounded to the minute" in get_metric(name).help
