@@ -20,7 +20,8 @@ view = current_view()
 ui.page_header(
     "Overview",
     f"{view.period_text()} · change against the previous period of the same length; "
-    "✱ marks a significant change (5% level)",
+    "✱ marks a significant change (Benjamini–Hochberg q < 0.05 over the tiles, as in the "
+    "weekly snapshot) · how every number is computed: docs/methods.md",
 )
 
 per_metric = tuple(for_table(view.filters, get_metric(m).table) for m in OVERVIEW_METRICS)
