@@ -59,3 +59,14 @@ def test_dimension_with_one_value_gets_a_plain_message(store: Store, engine: Eng
     res = segment_table(engine, "csat", "channel")
     assert not res.comparable and res.reading.startswith("channel has one value in scope (email)")
     assert res.table["p"].isna().all() and (res.table["badge"] == "none").all()
+
+
+def test_empty_filter_says_nothing_matches(store: Store, engine: Engine) -> None:
+    from cx.domain import Filters
+
+    frame = pd.DataFrame({"channel": "email", "csat": [5, 4, 2] * 20, "submitted_at": monday(0)})
+    load(store, "responses", frame)
+    res = segment_table(engine, "csat", "channel", Filters.of(channel="zzz"))
+    assert res.table.empty
+    assert res.reading == "No CSAT (top-2-box) answers match the filters: there is nothing to " \
+        "compare by channel."
