@@ -32,7 +32,6 @@ from cx.analysis.readings import segment_reading, uncompared_reading
 from cx.config import Thresholds
 from cx.domain import Filters
 from cx.metrics import Engine, MetricQuery, get_metric
-from cx.metrics.finish import protect_complement
 from cx.stats.multiplicity import adjust_pvalues
 from cx.stats.nps import nps_heterogeneity
 from cx.stats.reliability import eligible, hidden
@@ -196,9 +195,9 @@ def compare_segments(query: MetricQuery, stats: pd.DataFrame, conf: float,
     kind, unit = comparison_kind(mdef), mdef.unit.value
     if kind is None:
         raise ValueError(f"{mdef.name} is a {mdef.type.value} metric: no segment test fits it")
-    shown = protect_complement(finish_rows(query, mdef, stats, conf, thresholds),
-                               thresholds.privacy_floor_n, query.keys)
-    shown = shown.rename(columns={by: "segment"})
+    # finish_rows hides small segments and, for one-way tables, enough others that the hidden
+    # ones together reach the privacy floor (cx.metrics.finish.protect_complement)
+    shown = finish_rows(query, mdef, stats, conf, thresholds).rename(columns={by: "segment"})
     # Hidden segments leave every test, "rest" included: a visible segment's difference from a
     # rest that held a hidden one would let the hidden value be solved back (issue 14 item 2).
     visible = ~shown["reliability"].map(hidden).to_numpy(dtype=bool)

@@ -88,17 +88,20 @@ def _as_date(value: Any) -> dt.date:
 
 
 def control_chart(periods: pd.Series, x: np.ndarray, n: np.ndarray, baseline: str = "others",
-                  privacy_floor: int = 0) -> pd.DataFrame:
+                  privacy_floor: int = 0, hide: np.ndarray | None = None) -> pd.DataFrame:
     """p-chart rows; each period judged against limits from its baseline (module docstring).
 
     A baseline with fewer than MIN_BASELINE_PERIODS periods gives no limits (status "too few
     periods"), never "in control". A period below ``privacy_floor`` answers is hidden: no share,
-    no limits, and it stays out of every baseline, so no centre line lets its share be solved.
+    no limits, and it stays out of every baseline, so no centre line lets its share be solved;
+    ``hide`` marks further periods the table hides (secondary suppression), treated the same.
     """
     if baseline not in BASELINES:
         raise ValueError(f"baseline must be one of {', '.join(BASELINES)}, got {baseline!r}")
     k = len(x)
     usable = n >= max(privacy_floor, 1)
+    if hide is not None:
+        usable &= ~np.asarray(hide, dtype=bool)
     rows = []
     for i in range(k):
         mask = usable.copy()
@@ -162,7 +165,8 @@ def trend_analysis(engine: Engine, metric: str, grain: str | Grain = Grain.WEEK,
     if kind == "share" and len(stats):
         control = control_chart(shown["period"], counts["x"].to_numpy(float),
                                 counts["n"].to_numpy(float), baseline,
-                                engine.settings.thresholds.privacy_floor_n)
+                                engine.settings.thresholds.privacy_floor_n,
+                                shown["reliability"].map(hidden).to_numpy(dtype=bool))
     return TrendAnalysis(metric, grain.value, unit, table, control,
                          trend_reading(mdef.label, unit, table, control))
 

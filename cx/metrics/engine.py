@@ -200,7 +200,7 @@ def _notes(metric: MetricDef, rows: pd.DataFrame) -> tuple[str, ...]:
     if metric.type is MetricType.CLV and derived:
         notes.append("CLV derived as monthly_revenue x margin / monthly churn (churned / "
                      "customer-months); margin and a lifetime cap are assumptions")
-    if "horizon_capped" in rows and rows["horizon_capped"].fillna(False).astype(bool).any():
+    if "horizon_capped" in rows and (rows["horizon_capped"] == True).any():  # noqa: E712
         notes.append("CLV hit the lifetime cap (horizon_capped): churn is too low in the data "
                      "to measure a lifetime, so the value is ARPU x margin x the cap")
     return tuple(notes)

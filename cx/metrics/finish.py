@@ -260,7 +260,10 @@ def to_rows(metric: MetricDef, items: list[tuple[Row, Estimate, dict[str, Any]]]
                         "reliability": level, **(extra if shown else _safe(extra))})
     columns = list(keys) + list(VALUE_COLUMNS)
     frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=columns)
-    return frame[columns + [c for c in frame.columns if c not in columns]]
+    frame = frame[columns + [c for c in frame.columns if c not in columns]]
+    if len(keys) == 1 and len(frame) > 1:  # one-way tables: their total is shown elsewhere
+        frame = protect_complement(frame, thresholds.privacy_floor_n, keys)
+    return frame
 
 
 def _safe(extra: dict[str, Any]) -> dict[str, Any]:

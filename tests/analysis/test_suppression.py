@@ -13,7 +13,7 @@ from cx.analysis.trends import trend_analysis
 from cx.config import load_settings
 from cx.domain import DateRange, Filters
 from cx.kpis import tile
-from cx.metrics import Engine
+from cx.metrics import Engine, MetricQuery
 from cx.storage import Store
 from tests.analysis.conftest import load, monday
 
@@ -77,3 +77,14 @@ def test_kpi_tile_of_a_hidden_period_has_no_test(store: Store, engine: Engine) -
     start = monday(1).date()
     t = tile(engine, "csat", Filters(DateRange(start, start + pd.Timedelta(days=6))))
     assert t.reliability == "suppressed" and not t.tested and np.isnan(t.p)
+
+
+def test_metric_table_rows_get_the_same_secondary_suppression(store: Store,
+                                                             engine: Engine) -> None:
+    # the table rows (and so the CSV download) of `metric --by channel`, not only the segments
+    load(store, "responses", _answers(2, 5))
+    rows = engine.run(MetricQuery("csat", by=("channel",))).rows.set_index("channel")
+    assert list(rows.loc[["Z", "C"], "reliability"]) == ["suppressed", "suppressed"]
+    assert rows.loc[["Z", "C"], ["value", "ci_low", "ci_high"]].isna().all().all()
+    assert rows.loc[["Z", "C"], "x"].isna().all()  # counts would give the value back too
+    assert rows.loc["A", "reliability"] != "suppressed" and rows.loc["C", "n"] == 33
