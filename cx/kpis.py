@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, replace
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -20,6 +21,8 @@ from cx.analysis.compare import comparison_kind, display_rows, scale_of, standar
 from cx.analysis.compare import compare as compare_groups
 from cx.metrics import Engine, MetricQuery
 from cx.metrics.validate import get_metric
+from cx.stats.multiplicity import adjust_pvalues
+from cx.stats.reliability import eligible, hidden
 from cx.stats.types import TestResult
 
 # PRODUCT/issue 7: the Overview's six tiles.
@@ -47,10 +50,29 @@ class Tile:
     spark: tuple[float, ...]
     period: DateRange
     previous_period: DateRange | None
+    in_family: bool = False  # tested with both periods eligible by n (§7.3): joins the BH family
+    q: float = math.nan  # Benjamini–Hochberg over the tiles shown together (see ``tiles``)
 
     @property
     def significant(self) -> bool:
-        return self.tested and not math.isnan(self.p) and self.p < ALPHA
+        """✱: q < 0.05 with BH over the tiles' tests, the same rule as the weekly snapshot."""
+        return self.in_family and not math.isnan(self.q) and self.q < ALPHA
+
+
+def tiles(engine: Engine, names: Sequence[str], filters: Sequence[Filters]) -> list[Tile]:
+    """The Overview's tiles with q-values: Benjamini–Hochberg over every tile whose change was
+    tested with both periods eligible (one family, as cx.snapshots.build.flag_significance)."""
+    return flag_tiles([tile(engine, name, f) for name, f in zip(names, filters, strict=True)])
+
+
+def flag_tiles(tiles_shown: list[Tile]) -> list[Tile]:
+    """q-values by Benjamini–Hochberg over the family of tiles shown together."""
+    out = list(tiles_shown)
+    family = [i for i, t in enumerate(out) if t.in_family and math.isfinite(t.p)]
+    qs = adjust_pvalues([out[i].p for i in family], "bh") if family else []
+    for i, q in zip(family, qs):
+        out[i] = replace(out[i], q=float(q))
+    return out
 
 
 def previous_period(dates: DateRange) -> DateRange | None:
@@ -64,7 +86,7 @@ def previous_period(dates: DateRange) -> DateRange | None:
 def _first(rows: pd.DataFrame) -> dict[str, Any]:
     if rows.empty:
         return {"value": math.nan, "n": 0, "ci_low": math.nan, "ci_high": math.nan,
-                "reliability": "suppressed"}
+                "reliability": "no_data"}
     return rows.iloc[0].to_dict()
 
 
@@ -119,7 +141,8 @@ def tile(engine: Engine, metric: str, filters: Filters) -> Tile:
     if prev_dates is not None:
         before_row, before_counts = _period(
             engine, replace(now, filters=replace(filters, dates=prev_dates)))
-        if counts is not None and before_counts is not None:
+        if counts is not None and before_counts is not None and not (
+                hidden(str(row["reliability"])) or hidden(str(before_row["reliability"]))):
             test = compare(metric, counts, before_counts, engine.settings.confidence)
     spark: tuple[float, ...] = ()
     spark_dates = spark_range(filters.dates)
@@ -128,6 +151,8 @@ def tile(engine: Engine, metric: str, filters: Filters) -> Tile:
                                     grain=Grain.WEEK))
         spark = tuple(float(v) for v in weekly.rows["value"]) if not weekly.rows.empty else ()
     value, previous = float(row["value"]), float(before_row["value"])
+    in_family = test is not None and eligible(str(row["reliability"])) and eligible(
+        str(before_row.get("reliability", "")))  # a lone tile is a family of one: q = p
     return Tile(
         metric=metric, label=mdef.label, unit=mdef.unit.value,
         higher_is_better=mdef.higher_is_better, help=mdef.help,
@@ -135,6 +160,7 @@ def tile(engine: Engine, metric: str, filters: Filters) -> Tile:
         reliability=str(row["reliability"]), previous=previous, change=value - previous,
         p=math.nan if test is None else float(test.p), tested=test is not None,
         spark=spark, period=filters.dates, previous_period=prev_dates,
+        in_family=in_family, q=float(test.p) if in_family and test is not None else math.nan,
     )
 
 
@@ -143,5 +169,6 @@ def tiles_frame(tiles: list[Tile]) -> pd.DataFrame:
     return pd.DataFrame([{
         "metric": t.metric, "label": t.label, "unit": t.unit, "value": t.value, "n": t.n,
         "ci_low": t.ci_low, "ci_high": t.ci_high, "reliability": t.reliability,
-        "previous": t.previous, "change": t.change, "p": t.p, "significant": t.significant,
+        "previous": t.previous, "change": t.change, "p": t.p, "q": t.q,
+        "significant": t.significant,
     } for t in tiles])

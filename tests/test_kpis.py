@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from cx.config import load_settings
 from cx.domain import DateRange, Filters
-from cx.kpis import previous_period, tile
+from cx.kpis import flag_tiles, previous_period, tile, tiles
 from cx.metrics import Engine
 from cx.stats.nps import nps_diff_test
 from cx.storage import Store
@@ -79,3 +80,16 @@ def test_nps_tile_uses_the_adjusted_wald_test(engine: Engine) -> None:
     # cx.stats.nps.nps_diff_test (vector-tested against METHODS.md NPS-4) on the same counts
     assert t.tested and t.p == pytest.approx(nps_diff_test((60, 0, 140), (38, 0, 168)).p, abs=1e-12)
     assert t.p == pytest.approx(0.0065, abs=5e-5)
+
+
+def test_overview_star_uses_benjamini_hochberg_over_the_tiles(engine: Engine) -> None:
+    week7 = Filters.of(DateRange(dt.date(2026, 2, 9), dt.date(2026, 2, 15)))
+    csat = tile(engine, "csat", week7)
+    shown = [replace(csat, p=p) for p in (0.03, 0.04, 0.5)] + [tile(engine, "frt_median", week7)]
+    flagged = flag_tiles(shown)
+    # statsmodels multipletests([0.03, 0.04, 0.5], method="fdr_bh") -> 0.06, 0.06, 0.5
+    assert [t.q for t in flagged[:3]] == pytest.approx([0.06, 0.06, 0.5])
+    assert not any(t.significant for t in flagged)  # raw p 0.03 and 0.04 would have had a ✱
+    assert math.isnan(flagged[3].q)  # medians are untested: not in the family
+    both = tiles(engine, ["csat", "nps"], [week7, week7])
+    assert all(t.significant for t in both) and both[0].q == pytest.approx(max(t.p for t in both))

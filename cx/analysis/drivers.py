@@ -9,12 +9,13 @@ SQL); the analysis does not run below n = max(50, 10·p) (§7.3).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import f as f_dist
 from sqlglot import exp
 
 from cx.analysis.fetch import fetch_rows, numeric_field, table_fields
@@ -22,6 +23,7 @@ from cx.analysis.readings import drivers_reading
 from cx.domain import Filters
 from cx.metrics import Engine
 from cx.metrics.compiler import check_fields, col
+from cx.storage.fields import FieldInfo
 # Bootstrap from resampled correlation matrices (importance_from_corr) rather than
 # cx.stats.bootstrap_shares, which copies the data once per replicate: too much for large uploads.
 from cx.stats.drivers import (
@@ -59,20 +61,47 @@ class DriverAnalysis:
                 "notes": list(self.notes), "drivers": self.drivers.to_dict(orient="records")}
 
 
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "y", "t"), ("0", "false", "no", "n", "f")
+R2_MIN = 0.10  # below this R² (or a non-significant F test) the reading leads with a warning
+
+
 def outcome_expression(engine: Engine, table: str, outcome: str) -> tuple[exp.Expression, bool]:
-    """A numeric field, or FIELD=VALUE as a 0/1 flag (NULL where the field is unknown)."""
+    """A numeric field, a yes/no flag (``churned``), or FIELD=VALUE as a 0/1 outcome (NULL where
+    the field is unknown). On a flag, =1 / =true / =yes and =0 / =false / =no all work."""
     fields = table_fields(engine, table)
     name, sep, value = outcome.partition("=")
-    name = name.strip()
+    name, value = name.strip(), value.strip()
+    info = fields.get(name)
+    is_flag = info is not None and info.kind == "flag"
+    if not sep and is_flag:
+        return exp.cast(col(name), exp.DataType.Type.DOUBLE), True
     if not sep:
         numeric_field(fields, name, table)
         return col(name), False
     check_fields((name,), list(fields.values()), table, "outcome")
+    if is_flag and value.lower() in TRUE_WORDS + FALSE_WORDS:
+        value = "true" if value.lower() in TRUE_WORDS else "false"
     # A sqlglot literal (escaped by sqlglot) keeps the expression self-contained: fetch_rows
     # numbers its own bind parameters.
     text = exp.cast(col(name), exp.DataType.Type.VARCHAR)
-    flag = exp.EQ(this=text, expression=exp.Literal.string(value.strip()))
+    flag = exp.EQ(this=exp.func("lower", text) if is_flag else text,
+                  expression=exp.Literal.string(value))
     return exp.cast(flag, exp.DataType.Type.DOUBLE), True
+
+
+def overall_f_test(r2: float, n: int, p: int) -> float:
+    """p-value of the regression's overall F test: F = (R²/p) / ((1-R²)/(n-p-1))."""
+    if not (0.0 <= r2 < 1.0) or n - p - 1 < 1:
+        return math.nan
+    stat = (r2 / p) / ((1.0 - r2) / (n - p - 1))
+    return float(f_dist.sf(stat, p, n - p - 1))
+
+
+def common_scale(fields: Mapping[str, FieldInfo], names: Sequence[str]) -> bool:
+    """True when every driver declares the same rating scale: only then are their means
+    (performance) comparable, so only then is the importance–performance quadrant drawn."""
+    scales = {(fields[n].scale_min, fields[n].scale_max) for n in names}
+    return len(scales) == 1 and None not in next(iter(scales))
 
 
 def default_drivers(engine: Engine, table: str, outcome: str) -> list[str]:
@@ -179,5 +208,15 @@ def key_drivers(engine: Engine, table: str, outcome: str, drivers: Sequence[str]
                   "(they would be very narrow and slow to compute)",)
     result, r2, method = drivers_core(X, y, names, labels, seed, reps,
                                       engine.settings.confidence)
+    if not common_scale(fields, names):
+        result["quadrant"] = None
+        notes += ("the drivers are not all on one rating scale: importances only, no "
+                  "importance-performance quadrant",)
     reading = drivers_reading(outcome, result, r2, rows.n, method)
+    p_model = overall_f_test(r2, rows.n, len(names))
+    if not r2 >= R2_MIN or not p_model < 1.0 - engine.settings.confidence:
+        reading = (f"The drivers explain little of {outcome.replace('=', ' = ')} (R² {r2:.2f}, "
+                   f"overall F test p = {p_model:.3g}; threshold R² {R2_MIN:.2f}): the shares "
+                   "below split a small explained part and say little about what moves it. "
+                   + reading)
     return DriverAnalysis(table, outcome, r2, rows.n, method, result, reading, False, notes)

@@ -40,9 +40,11 @@ def segment_reading(label: str, by: str, unit: str, table: pd.DataFrame,
     correcting for 5 comparisons.' or why nothing is flagged."""
     family = int(table["q"].notna().sum())
     badged = table[table["badge"] != "none"].sort_values("q")
+    if table.empty:
+        return f"No {label} answers match the filters: there is nothing to compare by {by}."
     if family == 0:
         return (f"Too few answers to compare {label} by {by}: a segment needs a reportable base "
-                "(n ≥ 30 and a narrow enough interval) before it can be flagged.")
+                "(n ≥ 30; n_eff when answers repeat per customer) before it can be flagged.")
     if badged.empty:
         tail = f" (test that all segments are equal: {_p(het.p)})" if het is not None else ""
         return (f"No {by} differs significantly from the rest in {label} after correcting for "

@@ -2,8 +2,8 @@
 
 One engine pass returns per-segment sufficient statistics; the rest of each segment is the
 total minus the segment (sums of counts, exact). Badges come from Benjamini–Hochberg q-values
-over the family shown, which is the segments eligible for a badge (tier "ok", §7.3): a low-n
-segment gets no badge, so it is not part of the family either. Ranking is by the conservative
+over every segment eligible for a badge, which is decided from n alone (§7.3 revised: "ok",
+"wide" and "degenerate" tiers): a low-n segment gets no badge, so it is not part of the family. Ranking is by the conservative
 confidence bound (the lower one when higher is better), never by the raw value.
 """
 
@@ -23,15 +23,18 @@ from scipy.stats import f as f_dist
 from cx.analysis.compare import (
     comparison_kind,
     compare,
-    display_rows,
+    finish_rows,
+    mixed_scale_note,
     scale_of,
     standard_counts,
 )
 from cx.analysis.readings import segment_reading, uncompared_reading
+from cx.config import Thresholds
 from cx.domain import Filters
 from cx.metrics import Engine, MetricQuery, get_metric
 from cx.stats.multiplicity import adjust_pvalues
 from cx.stats.nps import nps_heterogeneity
+from cx.stats.reliability import eligible, hidden
 from cx.stats.types import TestResult, nan
 
 COLUMNS = ("segment", "value", "n", "ci_low", "ci_high", "reliability", "diff_vs_rest",
@@ -153,8 +156,8 @@ def heterogeneity(kind: str, counts: pd.DataFrame, min_n: int = 1) -> TestResult
 
 
 def rank_by_bound(table: pd.DataFrame, higher_is_better: bool) -> pd.Series:
-    """1 = best by the conservative bound; segments that are not "ok" are not ranked (§7.3)."""
-    ok = table["reliability"] == "ok"
+    """1 = best by the conservative bound; only segments eligible by n are ranked (§7.3)."""
+    ok = table["reliability"].map(eligible).astype(bool)
     bound = (table["ci_low"] if higher_is_better else table["ci_high"]).astype(float)
     bound = bound.fillna(table["value"].astype(float)) * (1.0 if higher_is_better else -1.0)
     return bound.where(ok).rank(ascending=False, method="min")
@@ -176,29 +179,58 @@ def segment_table(engine: Engine, metric: str, by: str,
     kind, unit = comparison_kind(mdef), mdef.unit.value
     if kind is None:
         return _uncompared(engine, query, mdef.label, unit, mdef.higher_is_better)
+    mixed = mixed_scale_note(engine, query, mdef)
+    if mixed:
+        return _uncompared(engine, query, mdef.label, unit, mdef.higher_is_better, mixed)
     stats = engine.sufficient(query)
-    shown = display_rows(engine, query, mdef, stats).rename(columns={by: "segment"})
-    counts = standard_counts(mdef, stats)
-    conf = engine.settings.confidence
-    tests = segments_vs_rest(kind, counts, (shown["reliability"] == "ok").to_numpy(), conf,
-                             scale_of(mdef))
+    return compare_segments(query, stats, engine.settings.confidence,
+                            engine.settings.thresholds)
+
+
+def compare_segments(query: MetricQuery, stats: pd.DataFrame, conf: float,
+                     thresholds: Thresholds) -> SegmentAnalysis:
+    """Segments vs rest from the engine's per-segment sufficient statistics (no database):
+    shown rows, tests, BH badges, ranks, omnibus test and reading."""
+    mdef, by = get_metric(query.metric), query.by[0]
+    kind, unit = comparison_kind(mdef), mdef.unit.value
+    if kind is None:
+        raise ValueError(f"{mdef.name} is a {mdef.type.value} metric: no segment test fits it")
+    # finish_rows hides small segments and, for one-way tables, enough others that the hidden
+    # ones together reach the privacy floor (cx.metrics.finish.protect_complement)
+    shown = finish_rows(query, mdef, stats, conf, thresholds).rename(columns={by: "segment"})
+    # Hidden segments leave every test, "rest" included: a visible segment's difference from a
+    # rest that held a hidden one would let the hidden value be solved back (issue 14 item 2).
+    visible = ~shown["reliability"].map(hidden).to_numpy(dtype=bool)
+    counts = standard_counts(mdef, stats)[visible]
+    picked = shown["reliability"][visible].map(eligible).to_numpy(dtype=bool)  # n alone, §7.3
+    tests = segments_vs_rest(kind, counts, picked, conf, scale_of(mdef)).reindex(shown.index)
+    tests["badge"] = tests["badge"].fillna("none")
     table = _finish(pd.concat([shown, tests], axis=1), mdef.higher_is_better)
-    het = heterogeneity(kind, counts, engine.settings.thresholds.privacy_floor_n)
+    het = heterogeneity(kind, counts, thresholds.privacy_floor_n)
+    if len(table) == 1:  # nothing to compare with: say so plainly (issue 14 item 9)
+        note = (f"{by} has one value in scope ({table['segment'].iloc[0]}): there is nothing to "
+                "compare it with; widen the filters or pick another dimension.")
+        return SegmentAnalysis(query.metric, by, unit, table, het, note, comparable=False,
+                               notes=(note,))
     reading = segment_reading(mdef.label, by, unit, table, het, conf)
-    return SegmentAnalysis(metric, by, unit, table, het, reading)
+    return SegmentAnalysis(query.metric, by, unit, table, het, reading)
 
 
 def _uncompared(engine: Engine, query: MetricQuery, label: str, unit: str,
-                higher_is_better: bool) -> SegmentAnalysis:
-    """Quantile, survival and count metrics: values and intervals, no segment-vs-rest test."""
+                higher_is_better: bool, refusal: str | None = None) -> SegmentAnalysis:
+    """Quantile, survival and count metrics, or a scope that mixes rating scales (``refusal``):
+    values and intervals, no segment-vs-rest test, no badge; mixed scales also get no rank."""
     result = engine.run(query)
     table = result.rows.rename(columns={query.by[0]: "segment"})
     for name in ("diff_vs_rest", "diff_ci_low", "diff_ci_high", "p", "q"):
         table[name] = nan
     table["badge"] = "none"
     table = _finish(table, higher_is_better)
-    note = (f"{label} is a {result.metric.type.value} metric: segments are not compared with "
-            "the rest by a significance test here; compare their intervals instead.")
-    return SegmentAnalysis(query.metric, query.by[0], unit, table, None,
-                           uncompared_reading(label, query.by[0], table), comparable=False,
-                           notes=(note,) + result.notes)
+    note = refusal or (f"{label} is a {result.metric.type.value} metric: segments are not "
+                       "compared with the rest by a significance test here; compare their "
+                       "intervals instead.")
+    if refusal:
+        table["rank"] = nan
+    reading = refusal or uncompared_reading(label, query.by[0], table)
+    return SegmentAnalysis(query.metric, query.by[0], unit, table, None, reading,
+                           comparable=False, notes=(note,) + result.notes)

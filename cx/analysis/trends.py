@@ -18,17 +18,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cx.analysis.compare import comparison_kind, compare, display_rows, scale_of, standard_counts
+from cx.analysis.compare import (
+    comparison_kind,
+    compare,
+    display_rows,
+    mixed_scale_note,
+    scale_of,
+    standard_counts,
+)
 from cx.analysis.readings import change_reading, trend_reading
 from cx.domain import DateRange, Filters, Grain
 from cx.metrics import Engine, MetricQuery, get_metric
 from cx.metrics.compiler import next_period
 from cx.stats.control import p_chart
+from cx.stats.reliability import eligible, hidden
 
 BASELINES = ("others", "trailing", "all")
 TRAILING_PERIODS = 12
 CHANGE_COLUMNS = ("change", "change_ci_low", "change_ci_high", "change_p")
-CONTROL_COLUMNS = ("period", "p", "n", "lcl", "ucl", "centre", "out_of_control", "side")
+CONTROL_COLUMNS = ("period", "p", "n", "lcl", "ucl", "centre", "out_of_control", "side",
+                   "baseline_periods", "status")
+# Fewest baseline periods with answers before limits are drawn (METHODS.md §8.2 asks 8-12 for
+# phase I; below 5 the centre line is too unsettled to call any period in or out of control).
+MIN_BASELINE_PERIODS = 5
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,11 +52,13 @@ class TrendAnalysis:
     control: pd.DataFrame | None  # p-chart rows (share metrics only)
     reading: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    comparable: bool = True  # False: periods are not tested against each other (see notes)
 
     def to_dict(self) -> dict[str, Any]:
         control = None if self.control is None else self.control.to_dict(orient="records")
         return {"metric": self.metric, "grain": self.grain, "unit": self.unit,
                 "reading": self.reading, "notes": list(self.notes),
+                "comparable": self.comparable,
                 "rows": self.table.to_dict(orient="records"), "control": control}
 
 
@@ -73,33 +87,56 @@ def _as_date(value: Any) -> dt.date:
     return pd.Timestamp(value).date()
 
 
-def control_chart(periods: pd.Series, x: np.ndarray, n: np.ndarray,
-                  baseline: str = "others") -> pd.DataFrame:
-    """p-chart rows; each period judged against limits from its baseline (module docstring)."""
+def control_chart(periods: pd.Series, x: np.ndarray, n: np.ndarray, baseline: str = "others",
+                  privacy_floor: int = 0, hide: np.ndarray | None = None) -> pd.DataFrame:
+    """p-chart rows; each period judged against limits from its baseline (module docstring).
+
+    A baseline with fewer than MIN_BASELINE_PERIODS periods gives no limits (status "too few
+    periods"), never "in control". A period below ``privacy_floor`` answers is hidden: no share,
+    no limits, and it stays out of every baseline, so no centre line lets its share be solved;
+    ``hide`` marks further periods the table hides (secondary suppression), treated the same.
+    """
     if baseline not in BASELINES:
         raise ValueError(f"baseline must be one of {', '.join(BASELINES)}, got {baseline!r}")
     k = len(x)
+    usable = n >= max(privacy_floor, 1)
+    if hide is not None:
+        usable &= ~np.asarray(hide, dtype=bool)
     rows = []
     for i in range(k):
-        mask = np.ones(k, dtype=bool)
+        mask = usable.copy()
         if baseline == "trailing":
-            mask[:] = False
-            mask[max(0, i - TRAILING_PERIODS):i] = True
+            mask[i:] = False
+            mask[:max(0, i - TRAILING_PERIODS)] = False
         elif baseline == "others":
             mask[i] = False
-        if n[mask].sum() == 0:
-            rows.append((math.nan, int(n[i]), math.nan, math.nan, math.nan, False, ""))
-            continue
-        pt = p_chart(x, n, baseline=mask)[i]
-        rows.append((pt.p, pt.n, pt.lcl, pt.ucl, pt.centre, pt.out_of_control, pt.side))
+        used = int(mask.sum())
+        if not usable[i]:
+            rows.append((math.nan, int(n[i]), math.nan, math.nan, math.nan, False, "", used,
+                         "suppressed" if n[i] else "no data"))
+        elif used < MIN_BASELINE_PERIODS:
+            rows.append((float(x[i] / n[i]), int(n[i]), math.nan, math.nan, math.nan, False, "",
+                         used, f"too few periods for limits ({used} of {MIN_BASELINE_PERIODS})"))
+        else:
+            pt = p_chart(x, n, baseline=mask)[i]
+            status = {"low": "below the lower limit", "high": "above the upper limit"}.get(
+                pt.side, "in control")
+            rows.append((pt.p, pt.n, pt.lcl, pt.ucl, pt.centre, pt.out_of_control, pt.side,
+                         used, status))
     out = pd.DataFrame(rows, columns=list(CONTROL_COLUMNS[1:]))
     out.insert(0, "period", list(periods))
     return out
 
 
-def _changes(kind: str, counts: pd.DataFrame, conf: float, scale: float) -> pd.DataFrame:
+def _changes(kind: str, counts: pd.DataFrame, conf: float, scale: float,
+             tiers: pd.Series) -> pd.DataFrame:
+    """Each period minus the one before; none where either side is hidden (a change from a
+    shown value would give the hidden one back)."""
     rows = [(math.nan,) * 4]
     for i in range(1, len(counts)):
+        if hidden(tiers.iloc[i]) or hidden(tiers.iloc[i - 1]):
+            rows.append((math.nan,) * 4)
+            continue
         res = compare(kind, counts.iloc[i].to_dict(), counts.iloc[i - 1].to_dict(), conf, scale)
         rows.append((res.estimate, res.ci_low, res.ci_high, res.p))
     return pd.DataFrame(rows[: len(counts)], columns=list(CHANGE_COLUMNS), index=counts.index)
@@ -111,21 +148,25 @@ def trend_analysis(engine: Engine, metric: str, grain: str | Grain = Grain.WEEK,
     mdef, grain = get_metric(metric), Grain(grain)
     query = MetricQuery(metric=metric, filters=filters, grain=grain)
     kind, unit = comparison_kind(mdef), mdef.unit.value
-    if kind is None:
+    mixed = mixed_scale_note(engine, query, mdef) if kind else None
+    if kind is None or mixed:
         rows = engine.run(query).rows
         table = rows.assign(**{c: math.nan for c in CHANGE_COLUMNS})
+        note = mixed or "no period-over-period test fits this kind of metric"
         return TrendAnalysis(metric, grain.value, unit, table, None,
-                             trend_reading(mdef.label, unit, table, None),
-                             ("no period-over-period test fits this kind of metric",))
+                             mixed or trend_reading(mdef.label, unit, table, None), (note,),
+                             comparable=False)
     stats = engine.sufficient(query)
     shown = display_rows(engine, query, mdef, stats)
     counts = standard_counts(mdef, stats)
     table = pd.concat([shown, _changes(kind, counts, engine.settings.confidence,
-                                       scale_of(mdef))], axis=1)
+                                       scale_of(mdef), shown["reliability"])], axis=1)
     control = None
     if kind == "share" and len(stats):
         control = control_chart(shown["period"], counts["x"].to_numpy(float),
-                                counts["n"].to_numpy(float), baseline)
+                                counts["n"].to_numpy(float), baseline,
+                                engine.settings.thresholds.privacy_floor_n,
+                                shown["reliability"].map(hidden).to_numpy(dtype=bool))
     return TrendAnalysis(metric, grain.value, unit, table, control,
                          trend_reading(mdef.label, unit, table, control))
 
@@ -145,7 +186,7 @@ def period_change(engine: Engine, metric: str, start: dt.date, grain: str | Grai
     if cur and old:
         change = (cur["change"], cur["change_ci_low"], cur["change_ci_high"], cur["change_p"]) \
             if kind else (cur["value"] - old["value"], math.nan, math.nan, math.nan)
-    ok = cur.get("reliability") == "ok" and old.get("reliability") == "ok"
+    ok = eligible(cur.get("reliability", "")) and eligible(old.get("reliability", ""))
     significant = bool(ok and math.isfinite(change[3])
                        and change[3] < 1.0 - engine.settings.confidence)
     value, prev_value = cur.get("value", math.nan), old.get("value", math.nan)

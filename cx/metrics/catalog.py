@@ -87,7 +87,8 @@ _CLV_HELP = (
 _TTR_HELP = (
     "Kaplan-Meier on resolution_hours; open tickets are censored at their age at as_of (default: "
     "latest timestamp in the tickets table), tickets closed without resolution (spam, merged, "
-    "duplicate, abandoned, cancelled) are excluded as a competing risk (METHODS.md 4.4)."
+    "duplicate, abandoned, cancelled) are excluded as a competing risk (METHODS.md 4.4). "
+    "Durations are rounded to the minute before the curve is fitted (at most 30 seconds off)."
 )
 
 

@@ -27,7 +27,12 @@ from cx.metrics.compiler import (
 )
 from cx.metrics.dialects import get_dialect
 from cx.metrics.finish import finish_survival, row_finisher, to_rows
-from cx.metrics.plans import main_statement, order_statistics
+from cx.metrics.plans import (
+    cluster_statement,
+    main_statement,
+    order_statistics,
+    scale_statement,
+)
 from cx.metrics.query import MetricQuery, MetricResult
 from cx.metrics.validate import check_catalog, get_metric
 from cx.stats.quantiles import quantile_ci_ranks
@@ -69,14 +74,39 @@ class Engine:
         det/pas/pro, shares x/n, means n/total/total_sq, survival one row per distinct time.
         """
         with self.store.cursor() as cur:
-            _, statement = self._compile(cur, query)
-            return _fetch(cur, statement)
+            metric, statement = self._compile(cur, query)
+            return self._statistics(cur, query, metric, statement)
+
+    def _statistics(self, cur: Any, query: MetricQuery, metric: MetricDef,
+                    statement: Statement) -> pd.DataFrame:
+        """The main statement's rows plus, for NPS/share/mean, the per-group cluster sums
+        (cl_* columns) of METHODS.md §0.1; both statements group and order the same way."""
+        stats = _fetch(cur, statement)
+        clusters = cluster_statement(query, metric, self.dialect, self.settings.tz)
+        if clusters is None or stats.empty:
+            return stats
+        sums = _fetch(cur, clusters)
+        keys = list(query.keys)
+        if len(sums) != len(stats) or not sums[keys].equals(stats[keys]):
+            raise RuntimeError("cluster sums do not line up with the metric's groups")
+        return pd.concat([stats, sums.drop(columns=keys)], axis=1)
+
+    def scales(self, query: MetricQuery) -> list[tuple[float, float, int]]:
+        """(scale min, scale max, valid answers) in the query's scope, one per declared scale;
+        empty for metrics without a rating scale. Two or more mean the scope mixes scales."""
+        with self.store.cursor() as cur:
+            metric, _ = self._compile(cur, query)
+            statement = scale_statement(query, metric, self.dialect, self.settings.tz)
+            if statement is None:
+                return []
+            rows = _fetch(cur, statement).to_dict(orient="records")
+        return [(float(r["scale_min"]), float(r["scale_max"]), int(r["n"])) for r in rows]
 
     def run(self, query: MetricQuery) -> MetricResult:
         conf, keys = self.settings.confidence, query.keys
         with self.store.cursor() as cur:
             metric, statement = self._compile(cur, query)
-            stats = _fetch(cur, statement)
+            stats = self._statistics(cur, query, metric, statement)
             if metric.type is MetricType.SURVIVAL:
                 items = finish_survival(metric, stats, keys, conf)
             else:
@@ -161,8 +191,16 @@ def _notes(metric: MetricDef, rows: pd.DataFrame) -> tuple[str, ...]:
     if "mixed_scales" in rows and rows["mixed_scales"].fillna(False).astype(bool).any():
         notes.append("some groups mix answers on different scales (mixed_scales): compare "
                      "with care")
+    if "deff" in rows and (pd.to_numeric(rows["deff"], errors="coerce") > 1.1).any():
+        top = rows.loc[pd.to_numeric(rows["deff"], errors="coerce").idxmax()]
+        notes.append(f"answers repeat per customer: intervals and tests use the effective n "
+                     f"(n / design effect; largest design effect {top['deff']:.2f}, effective "
+                     f"n = {top['n_eff']:.0f} of {int(top['n'])})")
     derived = "clv_source" in rows and (rows["clv_source"] == "derived").any()
     if metric.type is MetricType.CLV and derived:
         notes.append("CLV derived as monthly_revenue x margin / monthly churn (churned / "
                      "customer-months); margin and a lifetime cap are assumptions")
+    if "horizon_capped" in rows and (rows["horizon_capped"] == True).any():  # noqa: E712
+        notes.append("CLV hit the lifetime cap (horizon_capped): churn is too low in the data "
+                     "to measure a lifetime, so the value is ARPU x margin x the cap")
     return tuple(notes)

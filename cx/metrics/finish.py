@@ -20,7 +20,14 @@ from cx.stats.means import mean_estimate
 from cx.stats.nps import nps_estimate
 from cx.stats.proportions import wilson
 from cx.stats.rates import churn_estimate, clv_simple, retention_estimate
-from cx.stats.reliability import reliability
+from cx.stats.clusters import (
+    ClusterSums,
+    design_effect,
+    mean_clustered,
+    nps_clustered,
+    wilson_clustered,
+)
+from cx.stats.reliability import eligible, hidden, reliability
 from cx.stats.survival import kaplan_meier
 from cx.stats.types import Estimate, empty_estimate
 
@@ -45,23 +52,61 @@ def _mixed(row: Row) -> bool:
         row.get("scale_min_hi"), row.get("scale_max_hi"))
 
 
+def cluster_sums(row: Row) -> ClusterSums | None:
+    """The row's cluster aggregates (engine cl_* columns), None when the engine sent none."""
+    if "cl_n" not in row:
+        return None
+    return ClusterSums(_int(row, "cl_n"), _int(row, "cl_clusters"), _float(row, "cl_s1"),
+                       _float(row, "cl_s2"), _float(row, "cl_ss"), _float(row, "cl_ns"),
+                       _float(row, "cl_nn"))
+
+
+def _deff(row: Row, n: int) -> tuple[float, int, dict[str, Any]]:
+    """Design effect, clusters and the columns a page shows (deff, n_eff), METHODS.md §0.1."""
+    sums = cluster_sums(row)
+    if sums is None:
+        return 1.0, 0, {}
+    deff = design_effect(sums)
+    return deff, sums.clusters, {"deff": deff, "n_eff": n / deff if n else 0.0}
+
+
 def _nps(row: Row, q: MetricQuery, conf: float) -> Finished:
     det, pas, pro = _int(row, "det"), _int(row, "pas"), _int(row, "pro")
     est = nps_estimate(det, pas, pro, conf=conf, method=q.nps_method)
+    deff, _, shown = _deff(row, est.n)
+    if q.nps_method == "adjusted_wald":
+        est = nps_clustered(est, det, pas, pro, deff, conf)
     points = Estimate(est.value * 100, est.n, est.ci_low * 100, est.ci_high * 100,
                       est.se * 100, est.centre * 100)
-    return points, {"det": det, "pas": pas, "pro": pro, "n_missing": _int(row, "n_rows") - est.n}
+    return points, {"det": det, "pas": pas, "pro": pro, "n_missing": _int(row, "n_rows") - est.n,
+                    **shown}
 
 
 def _share(row: Row, q: MetricQuery, conf: float) -> Finished:
     est = wilson(_int(row, "x"), _int(row, "n"), conf)
-    return est, {"x": _int(row, "x"), "n_missing": _int(row, "n_rows") - est.n,
-                 "mixed_scales": _mixed(row)}
+    deff, _, shown = _deff(row, est.n)
+    return wilson_clustered(est, deff, conf), {
+        "x": _int(row, "x"), "n_missing": _int(row, "n_rows") - est.n,
+        "mixed_scales": _mixed(row), **shown}
 
 
 def _mean(row: Row, q: MetricQuery, conf: float) -> Finished:
     est = mean_estimate(_int(row, "n"), _float(row, "total"), _float(row, "total_sq"), conf)
-    return est, {"n_missing": _int(row, "n_rows") - est.n, "mixed_scales": _mixed(row)}
+    deff, clusters, shown = _deff(row, est.n)
+    est = mean_clustered(est, deff, clusters, conf)
+    return clip_to_scale(est, row), {"n_missing": _int(row, "n_rows") - est.n,
+                                     "mixed_scales": _mixed(row), **shown}
+
+
+def clip_to_scale(est: Estimate, row: Row) -> Estimate:
+    """A mean of answers on [min, max] cannot lie outside it: clip the t interval (METHODS.md §0
+    clips every interval to the parameter space). Mixed scales clip to their outer ends."""
+    lo, hi = row.get("scale_min_lo"), row.get("scale_max_hi")
+    if lo is None or hi is None or not (math.isfinite(est.ci_low) and math.isfinite(est.ci_high)):
+        return est
+    if isinstance(lo, float) and math.isnan(lo) or isinstance(hi, float) and math.isnan(hi):
+        return est
+    return replace(est, ci_low=max(float(lo), est.ci_low), ci_high=min(float(hi), est.ci_high))
 
 
 def _count(row: Row, q: MetricQuery, conf: float) -> Finished:
@@ -99,8 +144,11 @@ def _clv(row: Row, q: MetricQuery, conf: float) -> Finished:
         return empty_estimate(n_rev), {**extra, "clv_source": "none"}
     arpu, churn = _float(row, "revenue") / n_rev, min(_int(row, "churned") / months, 1.0)
     value = clv_simple(arpu, q.clv_margin, churn, q.clv_horizon_months)
+    # the lifetime hit its cap: the CLV is the cap's, not the data's (flagged for the page)
+    capped = churn == 0 or 1.0 / churn >= q.clv_horizon_months
     return Estimate(value, n_rev, math.nan, math.nan), {**extra, "arpu": arpu,
-                                                         "monthly_churn": churn}
+                                                         "monthly_churn": churn,
+                                                         "horizon_capped": capped}
 
 
 def row_finisher(metric: MetricDef) -> Callable[[Row, MetricQuery, float], Finished]:
@@ -144,9 +192,12 @@ def finish_survival(metric: MetricDef, obs: pd.DataFrame, keys: tuple[str, ...],
         else:
             est = km.median if metric.q == 0.5 else km.p90
             est = replace(est, n=km.n)
-        extra = {"events": km.events, "censored": km.censored,
+        extra: dict[str, Any] = {"events": km.events, "censored": km.censored,
                  "excluded": int(part["excluded"].sum()),
                  "max_time": km.max_time, "reached": not math.isnan(est.value)}
+        if metric.within_hours is not None and km.n and math.isnan(est.value):
+            extra["no_data_reason"] = (f"no ticket was followed for {metric.within_hours:g} h "
+                                       "(every ticket still open was opened more recently)")
         out.append((dict(zip(keys, key, strict=True)), est, extra))
     return out
 
@@ -169,33 +220,82 @@ def reliability_kind(metric: MetricDef) -> str:
             assert_never(metric.unit)
 
 
-def tier(metric: MetricDef, est: Estimate, thresholds: Thresholds) -> str:
-    """METHODS.md §7.3, plus: a p90 of times below p90_min_n is low_n (its CI is undefined)."""
+def tier(metric: MetricDef, est: Estimate, thresholds: Thresholds,
+         n_eff: float | None = None) -> str:
+    """METHODS.md §7.3, plus: a p90 of times below p90_min_n is low_n (its CI is undefined);
+    with repeated answers per customer the reportable-n rule uses n_eff (§0.1, §7.3)."""
     half = est.half_width if math.isfinite(est.ci_low) and math.isfinite(est.ci_high) else math.nan
     level = reliability(est.n, half, reliability_kind(metric), thresholds)
     if level == "ok" and metric.q == 0.9 and est.n < thresholds.p90_min_n:
         return "low_n"
+    if eligible(level) and n_eff is not None and n_eff < thresholds.reliable_n:
+        return "low_n"
     return level
+
+
+def no_data_reason(metric: MetricDef) -> str:
+    """Why a group with no usable input has no number (shown instead of a made-up 0)."""
+    if metric.type is MetricType.CHURN:
+        return "no customers with a known churn status in scope"
+    if metric.type is MetricType.CLV:
+        return "no clv, or no monthly_revenue with churn and tenure, in scope"
+    what = metric.column or "values"
+    return f"no valid {what} values in scope"
 
 
 def to_rows(metric: MetricDef, items: list[tuple[Row, Estimate, dict[str, Any]]],
             keys: tuple[str, ...], thresholds: Thresholds) -> pd.DataFrame:
-    """Tidy rows with stable leading columns; suppressed rows keep n but lose the value."""
+    """Tidy rows with stable leading columns; suppressed rows keep n but lose the value; a group
+    without usable input is "no_data" with a ``no_data_reason`` instead of a number."""
     records = []
     for key, est, extra in items:
-        level = tier(metric, est, thresholds)
-        shown = level != "suppressed"
+        reason = extra.pop("no_data_reason", None)
+        level = "no_data" if reason else tier(metric, est, thresholds, extra.get("n_eff"))
+        if level == "no_data":
+            extra = {**extra, "no_data_reason": reason or no_data_reason(metric)}
+        shown = not hidden(level)
         records.append({**key, "value": est.value if shown else math.nan, "n": est.n,
                         "ci_low": est.ci_low if shown else math.nan,
                         "ci_high": est.ci_high if shown else math.nan,
                         "reliability": level, **(extra if shown else _safe(extra))})
     columns = list(keys) + list(VALUE_COLUMNS)
     frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=columns)
-    return frame[columns + [c for c in frame.columns if c not in columns]]
+    frame = frame[columns + [c for c in frame.columns if c not in columns]]
+    if len(keys) == 1 and len(frame) > 1:  # one-way tables: their total is shown elsewhere
+        frame = protect_complement(frame, thresholds.privacy_floor_n, keys)
+    return frame
 
 
 def _safe(extra: dict[str, Any]) -> dict[str, Any]:
     """Below the privacy floor only n and data-quality flags stay visible: category counts of a
     handful of answers would reveal individual answers."""
-    keep = ("n_missing", "mixed_scales", "clv_source", "excluded")
+    keep = ("n_missing", "mixed_scales", "clv_source", "excluded", "no_data_reason")
     return {k: (v if k in keep else None) for k, v in extra.items()}
+
+
+SAFE_COLUMNS = ("n", "reliability", "n_missing", "mixed_scales", "clv_source", "excluded",
+                "no_data_reason")
+
+
+def protect_complement(frame: pd.DataFrame, floor: int, keys: tuple[str, ...]) -> pd.DataFrame:
+    """Secondary suppression for one-way tables (segments, periods) whose total is shown
+    elsewhere: total minus the visible groups is the hidden groups together, so their combined
+    n must reach the privacy floor too; else the smallest visible groups are hidden as well.
+    A hidden row keeps its keys, n and data-quality flags, nothing that depends on its answers.
+    """
+    tiers = frame["reliability"].astype(str)
+    hidden_n = int(frame.loc[tiers == "suppressed", "n"].sum())
+    if hidden_n == 0 or hidden_n >= floor:
+        return frame
+    out = frame.copy()
+    for idx in out[tiers.map(lambda t: not hidden(t))].sort_values("n", kind="stable").index:
+        if hidden_n >= floor:
+            break
+        out.loc[idx, "reliability"] = "suppressed"
+        hidden_n += int(out.loc[idx, "n"])
+    blank = [c for c in out.columns if c not in SAFE_COLUMNS and c not in keys]
+    gone = out["reliability"] == "suppressed"
+    out[blank] = out[blank].astype(object).where(~gone, None)
+    for c in ("value", "ci_low", "ci_high"):
+        out[c] = pd.to_numeric(out[c], errors="coerce")
+    return out

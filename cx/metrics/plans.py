@@ -30,6 +30,7 @@ from cx.metrics.compiler import (
 )
 from cx.metrics.dialects import EngineDialect
 from cx.metrics.query import MetricQuery
+from cx.storage.schema import NATURAL_KEY
 
 DOUBLE = exp.DataType.Type.DOUBLE
 # Ticket statuses that mean "closed without a resolution": a competing risk, not censoring.
@@ -227,3 +228,63 @@ def counted(metric: MetricDef) -> exp.Expression | None:
             return exp.or_(res >= 0, still_open)
         case _:
             return None
+
+
+def scale_statement(query: MetricQuery, metric: MetricDef, dialect: EngineDialect,
+                    tz: str) -> Statement | None:
+    """Valid answers per declared scale (scale_min, scale_max, n) in the query's scope, for
+    share and mean metrics on a rating column; None for metrics without a scale."""
+    if metric.type not in (MetricType.SHARE, MetricType.MEAN) or metric.column not in DEFAULT_SCALE:
+        return None
+    params = Params()
+    scope = replace(query, by=(), grain=None)
+    base = base_cte(scope, metric, metric_columns(metric), dialect, tz, params)
+    x, smin, smax = _scaled(metric)
+    tree = exp.select(smin.as_("scale_min"), smax.as_("scale_max"),
+                      exp.Count(this=exp.Star()).as_("n")).from_("base").where(
+        x.between(smin, smax)).group_by(smin, smax).order_by(smin, smax)
+    return Statement(with_base(tree, base), params.values)
+
+
+def _score(metric: MetricDef) -> exp.Expression:
+    """Per-answer score whose mean is the metric (NULL for an invalid answer), §0.1."""
+    if metric.type is MetricType.NPS:
+        x = col(metric.column or "")
+        return exp.Case().when(x.between(0, 6), exp.Literal.number(-1)).when(
+            x.between(7, 8), exp.Literal.number(0)).when(x.between(9, 10), exp.Literal.number(1))
+    x, smin, smax = _scaled(metric)
+    if metric.type is MetricType.SHARE:
+        top = x >= smax - exp.Literal.number((metric.top_points or 1) - 1)
+        value: exp.Expression = exp.Case().when(top, exp.Literal.number(1)).else_(
+            exp.Literal.number(0))
+    else:
+        value = exp.cast(x, DOUBLE)
+    return exp.Case().when(x.between(smin, smax), value)
+
+
+def cluster_statement(query: MetricQuery, metric: MetricDef, dialect: EngineDialect,
+                      tz: str) -> Statement | None:
+    """Per group: customers (clusters) and the sums of cx.stats.clusters.ClusterSums, for
+    NPS, share and mean metrics. An answer without a customer id is its own cluster."""
+    if metric.type not in (MetricType.NPS, MetricType.SHARE, MetricType.MEAN):
+        return None
+    params = Params()
+    key = NATURAL_KEY[metric.table]
+    columns = metric_columns(metric) + ["customer_id", key]
+    base = base_cte(query, metric, columns, dialect, tz, params)
+    cluster = exp.func("coalesce", exp.cast(col("customer_id"), exp.DataType.Type.VARCHAR),
+                       exp.func("concat", exp.Literal.string("answer:"), col(key)))
+    keys = [col(k) for k in query.keys]
+    scored = exp.select(*keys, cluster.as_("cluster"), _score(metric).as_("s")).from_("base")
+    s, sd = col("s"), exp.cast(col("s"), DOUBLE)
+    per = exp.select(*keys, exp.Count(this=s).as_("nc"), exp.Sum(this=sd).as_("sc"),
+                     exp.Sum(this=sd * sd).as_("qc")).from_("scored").group_by(
+        *keys, col("cluster"))
+    nc, sc = exp.cast(col("nc"), DOUBLE), col("sc")
+    aggs = [count_where(col("nc") > 0, "cl_clusters"), exp.Sum(this=col("nc")).as_("cl_n"),
+            exp.Sum(this=sc).as_("cl_s1"), exp.Sum(this=col("qc")).as_("cl_s2"),
+            exp.Sum(this=sc * sc).as_("cl_ss"), exp.Sum(this=nc * sc).as_("cl_ns"),
+            exp.Sum(this=nc * nc).as_("cl_nn")]
+    tree = grouped(aggs, query.keys, source="per_cluster")
+    return Statement(with_base(tree, base, (("scored", scored), ("per_cluster", per))),
+                     params.values)

@@ -28,6 +28,7 @@ from cx.analysis.compare import (
     comparison_kind,
     compare,
     display_rows,
+    mixed_scale_note,
     scale_of,
     standard_counts,
 )
@@ -36,6 +37,7 @@ from cx.domain import DateRange, Filters, Grain
 from cx.metrics import Engine, MetricQuery, get_metric
 from cx.snapshots.week import IsoWeek
 from cx.stats.multiplicity import adjust_pvalues
+from cx.stats.reliability import eligible
 
 HEADLINES = ("nps", "csat", "ces", "frt_median", "ttr_median", "churn_rate", "responses",
              "tickets")
@@ -91,7 +93,7 @@ def weekly(engine: Engine, metric: str, first: IsoWeek, last: IsoWeek, as_of: dt
 def _point(rows: pd.DataFrame, week: IsoWeek) -> dict[str, Any]:
     hit = rows[rows["week"] == str(week)]
     if hit.empty:
-        return {"value": None, "n": 0, "ci_low": None, "ci_high": None, "reliability": "suppressed"}
+        return {"value": None, "n": 0, "ci_low": None, "ci_high": None, "reliability": "no_data"}
     return clean({k: hit.iloc[0][k] for k in VALUE_KEYS})
 
 
@@ -117,22 +119,22 @@ def _change(metric: str, this: dict, prev: dict, counts: pd.DataFrame | None,
     return out
 
 
-def _control(counts: pd.DataFrame, week: IsoWeek) -> dict[str, Any]:
-    """p-chart (METHODS.md §8.2): each week judged against the 12 weeks before it ("trailing")."""
+def _control(counts: pd.DataFrame, week: IsoWeek, privacy_floor: int) -> dict[str, Any]:
+    """p-chart (METHODS.md §8.2): each week judged against the 12 weeks before it ("trailing");
+    too few baseline weeks say so, and hidden (small-n) weeks show neither share nor limits."""
     weeks = [week.shift(-k) for k in range(BASELINE_WEEKS, -1, -1)]
     sums = [_counts_of(counts, w) for w in weeks]
     x = np.array([c.get("x", 0.0) for c in sums])
     n = np.array([c.get("n", 0.0) for c in sums])
     if n[:-1].sum() == 0 or n[-1] == 0:
         return {"status": "no data", "out_of_control": False, "points": []}
-    chart = control_chart(pd.Series([str(w) for w in weeks]), x, n, baseline="trailing")
+    chart = control_chart(pd.Series([str(w) for w in weeks]), x, n, baseline="trailing",
+                          privacy_floor=privacy_floor)
     rows = clean(chart.rename(columns={"period": "week"}).to_dict(orient="records"))
     rows = rows[-HISTORY_WEEKS:]
     last = rows[-1]
-    status = {"low": "below the lower limit", "high": "above the upper limit"}.get(
-        last["side"], "in control")
-    return {"status": status, "out_of_control": last["out_of_control"], "lcl": last["lcl"],
-            "ucl": last["ucl"], "centre": last["centre"], "points": rows}
+    return {"status": last["status"], "out_of_control": last["out_of_control"],
+            "lcl": last["lcl"], "ucl": last["ucl"], "centre": last["centre"], "points": rows}
 
 
 def metric_block(engine: Engine, metric: str, week: IsoWeek, as_of: dt.datetime) -> dict[str, Any]:
@@ -140,26 +142,29 @@ def metric_block(engine: Engine, metric: str, week: IsoWeek, as_of: dt.datetime)
     mdef = get_metric(metric)
     first = week.shift(-BASELINE_WEEKS)
     shown, counts = weekly(engine, metric, first, week, as_of)
+    mixed = mixed_scale_note(engine, MetricQuery(metric, span_filters(first, week)), mdef) \
+        if counts is not None else None
     this, prev = _point(shown, week), _point(shown, week.previous())
     history = [{"week": str(w), **_point(shown, w)}
                for w in (week.shift(-k) for k in range(HISTORY_WEEKS - 1, -1, -1))]
     block = {"name": metric, "label": mdef.label, "unit": mdef.unit.value,
              "higher_is_better": mdef.higher_is_better, **this, "previous": prev,
-             "change": _change(metric, this, prev, counts, week, engine.settings.confidence),
-             "history": history, "control": None}
-    if metric == CONTROL_METRIC and counts is not None:
-        block["control"] = _control(counts, week)
+             "change": _change(metric, this, {**prev, "value": None} if mixed else prev,
+                               counts, week, engine.settings.confidence),
+             "history": history, "control": None, "comparable": mixed is None, "note": mixed}
+    if metric == CONTROL_METRIC and counts is not None and not mixed:
+        block["control"] = _control(counts, week, engine.settings.thresholds.privacy_floor_n)
     return block
 
 
 def flag_significance(blocks: list[dict[str, Any]], conf: float) -> None:
     """BH over the headline tests that ran (one family, METHODS.md §7.2 / §8.1), in place.
 
-    A week whose value is not reportable (tier other than "ok", §7.3) gets no badge, so it does
-    not join the family either.
+    A week below the reportable n (§7.3: eligibility from n alone) gets no badge, so it does not
+    join the family either.
     """
     tested = [b for b in blocks if b["change"]["p"] is not None
-              and b["reliability"] == "ok" and b["previous"]["reliability"] == "ok"]
+              and eligible(b["reliability"]) and eligible(b["previous"]["reliability"])]
     qs = adjust_pvalues([b["change"]["p"] for b in tested], "bh") if tested else []
     for block, q in zip(tested, qs):
         block["change"]["q"] = float(q)

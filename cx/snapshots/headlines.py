@@ -49,6 +49,9 @@ def _control_sentence(m: dict[str, Any]) -> str | None:
     c = m.get("control") or {}
     if not c.get("points"):
         return None
+    if c.get("lcl") is None or c.get("ucl") is None:
+        return (f"{m['label']}: no control limits this week ({c.get('status', 'no data')}); "
+                "the p-chart cannot say whether the week is in control.")
     if not c.get("out_of_control"):
         return (f"{m['label']} is within its usual range this week: "
                 f"{format_value(m['value'], m['unit'])} against "

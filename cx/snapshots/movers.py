@@ -1,7 +1,7 @@
 """Top movers: segments whose week-over-week change is significant after BH correction.
 
 The family is every (metric, dimension, segment) change that could be tested with reportable
-values in both weeks (tier "ok", METHODS.md §7.3); q-values are Benjamini–Hochberg over that whole
+n in both weeks (eligible tiers, decided from n alone, METHODS.md §7.3); q-values are Benjamini–Hochberg over that whole
 family, so looking at many segments does not manufacture movers.
 """
 
@@ -12,11 +12,12 @@ from typing import Any
 
 import pandas as pd
 
-from cx.analysis.compare import compare, comparison_kind, scale_of
-from cx.metrics import Engine, get_metric
-from cx.snapshots.build import clean, weekly
+from cx.analysis.compare import compare, comparison_kind, mixed_scale_note, scale_of
+from cx.metrics import Engine, MetricQuery, get_metric
+from cx.snapshots.build import clean, span_filters, weekly
 from cx.snapshots.week import IsoWeek
 from cx.stats.multiplicity import adjust_pvalues
+from cx.stats.reliability import eligible
 
 MOVER_METRICS = ("nps", "csat", "ces")
 MOVER_DIMENSIONS = ("channel", "region", "product", "segment")
@@ -37,7 +38,8 @@ def _candidates(engine: Engine, metric: str, dim: str, week: IsoWeek,
     out = []
     for value in sorted(shown.loc[shown["week"] == str(week), dim].dropna().unique(), key=str):
         now, before = _row(shown, week, dim, value), _row(shown, week.previous(), dim, value)
-        if now is None or before is None or {now["reliability"], before["reliability"]} != {"ok"}:
+        if now is None or before is None or not (eligible(now["reliability"])
+                                                 and eligible(before["reliability"])):
             continue
         a = _row(counts, week, dim, value).drop(["week", dim]).to_dict()
         b = _row(counts, week.previous(), dim, value).drop(["week", dim]).to_dict()
@@ -63,6 +65,9 @@ def top_movers(engine: Engine, week: IsoWeek, as_of: dt.datetime,
     """Significant segment changes, strongest evidence first (q, then size of the change)."""
     family = []
     for metric in MOVER_METRICS:
+        span = MetricQuery(metric, span_filters(week.previous(), week))
+        if mixed_scale_note(engine, span, get_metric(metric)):
+            continue  # segments on different scales are never compared (issue 14 item 1)
         available = set(engine.dimensions(get_metric(metric).table))
         for dim in (d for d in dimensions if d in available):
             family += _candidates(engine, metric, dim, week, as_of)

@@ -133,6 +133,6 @@ def partial_correlation(
     r = float(np.clip(np.corrcoef(rx, ry)[0, 1], -1.0, 1.0))
     t = r * math.sqrt(dof / max(1.0 - r * r, 1e-300))
     p = float(2.0 * stats.t.sf(abs(t), dof))
-    se = 1.0 / math.sqrt(n - k - 3) if n - k > 3 else nan
-    low, high = _fisher_ci(r, se, conf)
+    # same SE family as the plain coefficient (Bonett–Wright for ranks), on n - k cases
+    low, high = _fisher_ci(r, _se(method, r, n - k), conf)
     return Correlation(f"partial_{method}", r, p, low, high, n)

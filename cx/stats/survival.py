@@ -84,11 +84,16 @@ def _greenwood_se(
 def _within(
     kmf: KaplanMeierFitter, t: np.ndarray, d: np.ndarray, c: np.ndarray, hours: float, n: int
 ) -> Estimate:
-    """Share resolved within ``hours`` = 1 - S(hours), CI mirrored from the survival CI."""
+    """Share resolved within ``hours`` = 1 - S(hours), CI mirrored from the survival CI.
+
+    Beyond the longest follow-up, with tickets still open, S(hours) is unknown: NaN ("no data"),
+    never the last step carried forward (which reads "0% resolved, [0, 0]" on fresh tickets)."""
     sf = kmf.survival_function_.iloc[:, 0]
     ci = kmf.confidence_interval_
     idx = int(np.searchsorted(sf.index.to_numpy(), hours, side="right")) - 1
     s = float(sf.iloc[idx])
+    if hours > t[-1] and s > 0:  # nobody followed that long: S(hours) is not identified
+        return empty_estimate(n)
     s_low, s_high = (float(v) for v in ci.iloc[idx, :2])
     at_risk = n - np.concatenate(([0], np.cumsum(d + c)[:-1]))
     return Estimate(

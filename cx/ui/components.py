@@ -134,11 +134,14 @@ def metric_export(df: pd.DataFrame, keys: Sequence[str], unit: str) -> pd.DataFr
 
 OVERVIEW_HOW_TO_READ = (
     "Each tile compares the period with the previous period of the same length. A change is "
-    "called real (✱, coloured) when it is larger than normal noise: a two-sample test at the 5% "
-    "level (adjusted-Wald for NPS, score test for shares, Welch t for means). Medians and volumes "
+    "called real (✱, coloured) when it is larger than normal noise: a two-sample test "
+    "(adjusted-Wald for NPS, score test for shares, Welch t for means) whose p-values are "
+    "corrected with Benjamini–Hochberg over the tiles tested together (q < 0.05), the same rule "
+    "as the weekly snapshot. Medians and volumes "
     "are not tested: compare their intervals. A grey change is within normal noise. The range "
     "under each value is its 95% confidence interval; the shaded band on the weekly trend is the "
-    "same interval for each week, drawn where one exists. Grey points have too few answers.")
+    "same interval for each week, drawn where one exists. Grey points have too few answers. "
+    "How every number is computed: docs/methods.md in the CX Lens folder.")
 
 
 def _delta(t: Tile) -> tuple[str | None, str]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as sps
 
 from cx.analysis.drivers import bootstrap_share_ci, drivers_core, key_drivers
 from cx.domain import Filters
 from cx.stats.drivers import driver_importance
 from cx.metrics import Engine
-from cx.storage import Store
+from cx.storage import FieldInfo, Store, add_extra_field
 from tests.analysis.conftest import load, monday
 
 EASE = [4, 4, 4, 2, 3, 1, 2, 2, 1, 3]
@@ -93,3 +94,36 @@ def test_bootstrap_matches_per_replicate_refits() -> None:
         shares.append(res.importance / res.importance.sum())
     np.testing.assert_allclose(low, np.percentile(shares, 5, axis=0), atol=1e-10)
     np.testing.assert_allclose(high, np.percentile(shares, 95, axis=0), atol=1e-10)
+
+
+def _churn_customers(store: Store, rng: np.random.Generator, n: int = 120) -> pd.DataFrame:
+    """Customers with two 1-5 ratings and one 0-10 rating; churn unrelated to all of them."""
+    frame = pd.DataFrame({"ease": rng.integers(1, 6, n), "speed": rng.integers(1, 6, n),
+                          "value_for_money": rng.integers(0, 11, n),
+                          "churned": rng.random(n) < 0.3})
+    with store.transaction() as cur:
+        add_extra_field(cur, "customers", FieldInfo("customers", "value_for_money", "rating",
+                                                    True, "value_for_money", 0, 10), "b0")
+    load(store, "customers", frame, ratings=("ease", "speed"))
+    return frame
+
+
+def test_boolean_outcome_weak_model_and_mixed_scales(store: Store, engine: Engine) -> None:
+    frame = _churn_customers(store, np.random.default_rng(11))
+    names = ["ease", "speed", "value_for_money"]
+    plain = key_drivers(engine, "customers", "churned", drivers=names, reps=0)
+    for spelled in ("churned=1", "churned=true", "churned=TRUE"):
+        res = key_drivers(engine, "customers", spelled, drivers=names, reps=0)
+        assert res.r2 == pytest.approx(plain.r2, abs=1e-12) and res.n == 120
+    X = frame[names].to_numpy(float)
+    _, r2, _ = drivers_core(X, frame["churned"].to_numpy(float), names, names, reps=0)
+    assert plain.r2 == pytest.approx(r2, abs=1e-12)
+    # overall F test: scipy.stats.f.sf((R²/p) / ((1-R²)/(n-p-1)), p, n-p-1)
+    p_model = sps.f.sf((r2 / 3) / ((1 - r2) / (120 - 4)), 3, 116)
+    assert r2 < 0.10 and plain.reading.startswith("The drivers explain little of churned")
+    assert f"p = {p_model:.3g}" in plain.reading
+    # 1-5 and 0-10 drivers: their means are not comparable, so no quadrant
+    assert plain.drivers["quadrant"].isna().all()
+    assert any("not all on one rating scale" in n for n in plain.notes)
+    same = key_drivers(engine, "customers", "churned", drivers=["ease", "speed"], reps=0)
+    assert same.drivers["quadrant"].notna().all()

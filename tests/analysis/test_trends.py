@@ -74,3 +74,15 @@ def test_nps_trend_changes(store: Store, engine: Engine) -> None:
     # raw NPS 0 -> -40 points: change -40 (cx.stats.nps_diff_test, adjusted Wald)
     assert trend.table["change"].iloc[1] == pytest.approx(-40.0)
     assert trend.table["change_p"].iloc[1] < 0.01
+
+
+def test_p_chart_with_too_few_periods_says_so_and_hides_small_weeks() -> None:
+    # METHODS.md §8.2: limits need a baseline; 3 weeks cannot give one, so no "in control"
+    few = control_chart(pd.Series(range(3)), np.array([16.0, 17, 15]), np.array([20.0, 20, 20]))
+    assert few["lcl"].isna().all() and not few["out_of_control"].any()
+    assert list(few["status"]) == ["too few periods for limits (2 of 5)"] * 3
+    # a week of n = 3 (below the privacy floor) shows no share and leaves every baseline
+    x, n = np.array(SPC_X[:7] + [2], float), np.array(SPC_N[:7] + [3], float)
+    chart = control_chart(pd.Series(range(8)), x, n, "all", privacy_floor=5)
+    assert np.isnan(chart["p"].iloc[7]) and chart["status"].iloc[7] == "suppressed"
+    assert chart["centre"].iloc[0] == pytest.approx(sum(SPC_X[:7]) / sum(SPC_N[:7]))

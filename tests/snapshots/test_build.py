@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pytest
 from statsmodels.stats import proportion as smp
 
@@ -44,14 +45,35 @@ def _t2b(db: Path, week: IsoWeek) -> tuple[int, int]:
     return int(x), int(n)
 
 
+def _deff(db: Path, week: IsoWeek) -> float:
+    """Kish design effect of the week's top-2-box answers by customer (METHODS.md §0.1), from
+    the raw rows with numpy (an answer without a customer id is its own cluster)."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            "SELECT coalesce(customer_id, 'answer:' || response_id), (csat >= 4)::INT "
+            "FROM responses WHERE csat IS NOT NULL AND submitted_at >= ? AND submitted_at < ?",
+            [week.monday, week.sunday + dt.timedelta(days=1)]).fetchall()
+    ids, s = np.array([r[0] for r in rows]), np.array([r[1] for r in rows], float)
+    n, m = s.size, s.mean()
+    _, cluster = np.unique(ids, return_inverse=True)
+    e = np.bincount(cluster, weights=s - m)
+    v_cl = e.size / (e.size - 1) * np.sum(e**2) / n**2
+    v_srs = np.sum((s - m) ** 2) / (n * (n - 1))
+    return max(1.0, v_cl / v_srs)
+
+
 def test_bad_week_reports_a_significant_csat_drop(payloads: dict, demo_db: Path) -> None:
     csat = _metric(payloads[str(BAD_WEEK)], "csat")
     x1, n1 = _t2b(demo_db, BAD_WEEK)
     x0, n0 = _t2b(demo_db, BAD_WEEK.previous())
     assert (csat["n"], csat["previous"]["n"]) == (n1, n0) == (162, 139)
+    # answers repeat per customer in the demo: both weeks' counts scale by 1/deff (§0.1)
+    d1, d0 = _deff(demo_db, BAD_WEEK), _deff(demo_db, BAD_WEEK.previous())
+    assert d1 > 1.0 or d0 > 1.0
     # statsmodels test_proportions_2indep(method="score") / Newcombe CI; METHODS.md §8.1
-    p = smp.test_proportions_2indep(x1, n1, x0, n0, method="score").pvalue
-    low, high = smp.confint_proportions_2indep(x1, n1, x0, n0, method="newcomb")
+    e1, m1, e0, m0 = x1 / d1, n1 / d1, x0 / d0, n0 / d0
+    p = smp.test_proportions_2indep(e1, m1, e0, m0, method="score").pvalue
+    low, high = smp.confint_proportions_2indep(e1, m1, e0, m0, method="newcomb")
     ch = csat["change"]
     assert ch["diff"] == pytest.approx(x1 / n1 - x0 / n0, abs=1e-12)
     assert ch["diff"] == pytest.approx(-0.2337, abs=1e-4)  # the planted ~15-point drop, and noise

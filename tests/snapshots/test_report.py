@@ -68,8 +68,9 @@ def test_chart_marks_out_of_control_weeks_and_gaps() -> None:
 def test_text_part_lists_every_metric(bad_snapshot: Snapshot) -> None:
     text = render_text(bad_snapshot)
     assert "CSAT (top-2-box): 63.0% (n = 162; change -23.4 pp, a real change)" in text
-    assert len([line for line in text.splitlines()
-                if ": " in line and "(n = " in line and not line.startswith("- ")]) == 8
+    metric_lines = [line for line in text.splitlines()
+                    if ": " in line and "(n = " in line and not line.startswith("- ")]
+    assert len(metric_lines) == 8  # "- " lines are the movers, not headline metrics
 
 
 # --- executive wording (issue 11, item 6) ---

@@ -105,3 +105,17 @@ def test_partial_spearman_ranks_first() -> None:
     rx, ry = stats.rankdata(x), stats.rankdata(y)
     assert part.r == pytest.approx(partial_correlation(rx, ry, g).r)
     assert part.r == approx4(-1.0)
+
+
+def test_partial_spearman_interval_uses_bonett_wright() -> None:
+    # Bonett & Wright (2000): SE of atanh(r_s) = sqrt((1 + r^2/2) / (n - 3)), here n - k cases
+    rng = np.random.default_rng(5)
+    groups = np.repeat(["a", "b", "c"], 20)
+    x = rng.normal(size=60)
+    y = x + rng.normal(size=60) + (groups == "b") * 2
+    res = partial_correlation(x, y, groups, method="spearman")
+    k = 2  # three groups, two dummies
+    se = math.sqrt((1 + res.r**2 / 2) / (60 - k - 3))
+    z = 1.959963984540054
+    assert res.ci_low == pytest.approx(math.tanh(math.atanh(res.r) - z * se), rel=1e-12)
+    assert res.ci_high == pytest.approx(math.tanh(math.atanh(res.r) + z * se), rel=1e-12)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from scipy.stats import fisher_exact
+from statsmodels.stats import proportion as smp
 
 from cx.stats.proportions import two_proportions_test, wilson
 
@@ -61,3 +63,13 @@ def test_two_proportions_degenerate() -> None:
     both_full = two_proportions_test(10, 10, 20, 20)
     assert both_full.estimate == 0.0 and math.isnan(both_full.p)
     assert math.isnan(two_proportions_test(0, 0, 5, 10).estimate)
+
+
+def test_small_expected_counts_use_fishers_exact_p() -> None:
+    # expected satisfied in group 1 = 40 x 22/480 = 1.8 < 5: scipy.stats.fisher_exact p
+    res = two_proportions_test(5, 40, 17, 440)
+    ref = fisher_exact([[5, 35], [17, 423]])[1]
+    assert res.p == pytest.approx(ref, rel=1e-12) and res.method == "newcombe_fisher"
+    # the score test alone gives a smaller (liberal) p here
+    score = smp.test_proportions_2indep(5, 40, 17, 440, method="score", compare="diff").pvalue
+    assert score < ref
