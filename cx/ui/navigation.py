@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.pages_manager import PagesManager
 
 from cx import access
 from cx.ui.auth import CurrentUser
@@ -116,3 +117,18 @@ def anonymous_navigation() -> StreamlitPage:
     login += [st.Page(_login_screen_for(p.name), title=p.title, url_path=p.name)
               for p in access.PAGES]
     return st.navigation(login, position="hidden")
+
+
+def leave_legacy_pages_mode() -> None:
+    """On a fresh server's first request for a page URL, end Streamlit's legacy `pages/` mode
+    and run the request again, now through app.py (login cookie, navigation, the page).
+
+    Why: until st.navigation has run once in the process, Streamlit serves pages/<name>.py alone
+    (no app.py: no cookie login, raw file names in the sidebar), so a returning user's first
+    request showed "No access". Only a run in that mode does anything here; the guard calls it
+    for a visitor it does not know, before refusing. The flag is Streamlit's own (pinned 1.67),
+    the one st.navigation clears; a browser test covers the restart case.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
