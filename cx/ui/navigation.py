@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlparse
 
 import streamlit as st
@@ -13,6 +14,9 @@ from cx import access
 from cx.ui.auth import CurrentUser
 
 
+# The browser tab's icon, served by this server. Why not ":material/...": Streamlit fetches a
+# material-icon favicon from fonts.gstatic.com, and the app must load nothing from outside.
+FAVICON = str(Path(__file__).parent / "assets" / "favicon.png")
 REQUESTED_PAGE_KEY = "cx_requested_page"
 _ENTRY_SEEN_KEY = "cx_entry_page_seen"
 
