@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import resource
 import tempfile
 import time
@@ -22,6 +23,7 @@ from typing import Any
 from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
 from cx.demo import build_demo
+from cx.domain import Role
 from cx.ingest.bench import ingest_benchmark
 from cx.metrics.bench import engine_benchmark
 from cx.storage import Store
@@ -39,6 +41,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                     "ingest of a ROWS-row CSV against DuckDB's read_csv, and the metric engine "
                     "against a hand-written query. Takes minutes at 1M+ rows.",
     )
+    p.add_argument("part", nargs="?", choices=("all", "pages"), default="all",
+                   help="'pages': start a server and time every page in Chromium as each role, "
+                        "cold and warm (needs Debian's chromium and playwright)")
+    p.add_argument("--role", choices=[r.value for r in Role], action="append", default=None,
+                   help="pages: only this role (repeatable; default every role)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="also write the JSON result to this file")
     p.add_argument("--rows", type=int, default=1_000_000,
                    help="responses in the benchmark data and rows in the ingest file (default 1M)")
     p.add_argument("--skip", choices=("demo", "ingest", "engine"), action="append", default=[],
@@ -73,13 +82,48 @@ def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
                              "alternated runs moves with the machine's load")
     results: dict[str, Any] = {"rows": args.rows,
                                "measured_at": dt.datetime.now().isoformat(timespec="seconds")}
+    if args.part == "pages":
+        return _pages(args, results)
     with tempfile.TemporaryDirectory(prefix="cx-bench-") as tmp:
         if "demo" not in args.skip:
             results.update(_demo_and_engine(args.rows, args.skip, Path(tmp), args.pairs))
         if "ingest" not in args.skip:
             results["ingest"] = ingest_benchmark(args.rows, Path(tmp), args.pairs)
     results["peak_rss_mb"] = _peak_rss_mb()
-    return CommandResult(results, _text(results))
+    return _done(args, results, _text(results))
+
+
+def _done(args: argparse.Namespace, results: dict[str, Any], text: str) -> CommandResult:
+    if args.out is not None:
+        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return CommandResult(results, text)
+
+
+def _pages(args: argparse.Namespace, results: dict[str, Any]) -> CommandResult:
+    """Demo data with about ROWS responses, then every page in Chromium as each role."""
+    from cx.bench.pages import page_benchmark
+
+    with tempfile.TemporaryDirectory(prefix="cx-bench-pages-") as tmp:
+        store = Store(Path(tmp) / "bench.duckdb")
+        scale = args.rows / RESPONSES_PER_SCALE
+        built = build_demo(store, seed=7, scale=scale, end=DEMO_END)
+        results["demo"] = {"scale": round(scale, 3), "rows": built.rows}
+        roles = [Role(r) for r in args.role] if args.role else list(Role)
+        results.update(page_benchmark(store.path, Path(tmp) / "credentials.yaml", Path(tmp),
+                                      roles))
+    return _done(args, results, _pages_text(results))
+
+
+def _pages_text(r: dict[str, Any]) -> str:
+    lines = [f"CX Lens pages in Chromium, {r['rows']:,} responses ({r['measured_at']})",
+             f"  server healthy after {r['server_healthy_seconds']} s, login page drawn after "
+             f"{r['first_page_seconds']} s; server memory {r['server_rss_mb']} MB at the end",
+             f"  {'role':<10} {'page':<10} {'cold s':>7} {'warm s':>7}"]
+    for role, found in r["roles"].items():
+        for name, t in found["pages"].items():
+            lines.append(f"  {role:<10} {name:<10} {t['cold_seconds']:>7.2f} "
+                         f"{t['warm_seconds']:>7.2f}")
+    return "\n".join(lines)
 
 
 def _text(r: dict[str, Any]) -> str:
