@@ -7,6 +7,7 @@ a timed test.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import tempfile
 import time
 from pathlib import Path
@@ -60,7 +61,7 @@ def ingest_benchmark(rows: int = 1_000_000, workdir: Path | None = None,
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         csv = Path(tmp) / "bench.csv"
         write_csv(csv, rows)
-        runs = iter(range(1_000_000))
+        runs = itertools.count()  # a fresh database file per run
 
         def bare() -> float:
             target = Path(tmp) / f"bare-{next(runs)}.duckdb"
