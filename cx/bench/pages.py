@@ -56,13 +56,14 @@ def chromium_path() -> str:
     return found
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
+    """True once the server at `url` answers its health check."""
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
             return response.read().decode().strip() == "ok"
@@ -70,22 +71,26 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def streamlit_command(port: int) -> list[str]:
+    """`streamlit run app.py` headless on 127.0.0.1:`port`, no telemetry, no file watcher."""
+    return [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+
+
 @contextmanager
 def running_server(db: Path, users_file: Path, log: Path) -> Iterator[Server]:
     """`streamlit run app.py` on its own port and files; stopped on exit."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "CX_DB": str(db), "CX_USERS": str(users_file),
            "CX_COOKIE_KEY": secrets.token_urlsafe(32)}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
+        process = subprocess.Popen(streamlit_command(port), cwd=ROOT, env=env, stdout=out,
                                    stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", process)
     try:
         deadline = time.monotonic() + 120
-        while not _healthy(server.url):
+        while not healthy(server.url):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not start; its log: {log}")
             time.sleep(0.1)  # polling the health endpoint
