@@ -76,6 +76,11 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
+def _healthy(health_url: str) -> bool:
+    """The health endpoint at `health_url` answers ok (kept for tests that poll it)."""
+    return healthy(health_url.removesuffix("/_stcore/health"))
+
+
 def launch(db: Path, users_file: Path, folder: Path, cookie_key: str | None = None) -> Server:
     """Start `streamlit run app.py` with its own database, credentials and cookie key."""
     port = free_port()
