@@ -10,7 +10,7 @@ from cx.ui.filters import sidebar_filters
 from cx.ui import navigation as nav
 
 # No page_title: each st.Page title becomes the browser tab title.
-st.set_page_config(page_icon=":material/insights:", layout="wide")
+st.set_page_config(page_icon=nav.FAVICON, layout="wide")  # a file: no icon from the internet
 settings = context.settings()
 with st.empty():  # the first start's spinner must not shift the elements below it
     in_demo_mode = startup.prepare_data(settings)

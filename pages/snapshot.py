@@ -18,6 +18,7 @@ from cx.ui.guard import require_page
 require_page("snapshot")
 
 st.title("Weekly snapshot")
+st.caption("The sidebar filters do not apply here: a snapshot covers all data of its week.")
 store, settings = context.store(), context.settings()
 latest = default_week(store, settings)
 weeks = sorted(set(snapshot_weeks(store)) | {latest}, reverse=True)

@@ -12,6 +12,7 @@ from cx.ui.guard import require_page
 user = require_page("upload")
 
 st.title("Upload and batches")
+st.caption("The sidebar filters do not apply here: uploads and batches are shown whole.")
 load_tab, batches_tab = st.tabs(["Upload a file", "Batches"])
 with load_tab:
     file = st.file_uploader("CSV, Excel or Parquet file", type=["csv", "txt", "xlsx", "parquet"],

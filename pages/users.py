@@ -11,6 +11,7 @@ from cx.ui.users_admin import users_table
 me = require_page("users")
 
 st.title("Users")
+st.caption("The sidebar filters do not apply here.")
 show_last_change()
 path = context.settings().users_path
 table = users_table()

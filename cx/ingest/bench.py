@@ -7,6 +7,7 @@ a timed test.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import tempfile
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ import duckdb
 from cx.ingest.api import load
 from cx.ingest.options import IngestOptions
 from cx.storage import Store
+from cx.timing import MIN_PAIRS, alternate
 
 _CHANNELS = ["'Chat'", "'Email'", "'Phone'", "'Social media'"]
 
@@ -46,26 +48,50 @@ def _quoted(path: Path) -> str:
     return str(path)
 
 
-def ingest_benchmark(rows: int = 1_000_000, workdir: Path | None = None) -> dict[str, Any]:
-    """Seconds for DuckDB's bare read_csv of the file and for `ingest` (read, match, validate,
-    load in one transaction) into an empty database, and their ratio."""
+def _remove(database: Path) -> None:
+    for path in (database, database.with_name(database.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def ingest_benchmark(rows: int = 1_000_000, workdir: Path | None = None,
+                     pairs: int = MIN_PAIRS) -> dict[str, Any]:
+    """Seconds for `ingest` (read, match, validate, load in one transaction) into an empty
+    database and for DuckDB's bare read_csv of the same file into a file database, run in
+    alternation (cx.timing), and their paired ratio."""
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         csv = Path(tmp) / "bench.csv"
         write_csv(csv, rows)
-        start = time.perf_counter()
-        con = duckdb.connect()
-        con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [str(csv)])
-        bare = time.perf_counter() - start
-        con.close()
-        store = Store(Path(tmp) / "bench.duckdb")
-        store.table_counts()  # create the schema outside the timing
-        start = time.perf_counter()
-        report = load(store, csv, IngestOptions("responses"))
-        full = time.perf_counter() - start
+        runs = itertools.count()  # a fresh database file per run
+
+        def bare() -> float:
+            target = Path(tmp) / f"bare-{next(runs)}.duckdb"
+            start = time.perf_counter()
+            with duckdb.connect(str(target)) as con:
+                con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [str(csv)])
+            seconds = time.perf_counter() - start
+            _remove(target)
+            return seconds
+
+        reports = []
+
+        def full() -> float:
+            target = Path(tmp) / f"ingest-{next(runs)}.duckdb"
+            store = Store(target)
+            store.table_counts()  # create the schema outside the timing
+            start = time.perf_counter()
+            reports.append(load(store, csv, IngestOptions("responses")))
+            seconds = time.perf_counter() - start
+            _remove(target)
+            return seconds
+
+        paired = alternate(full, bare, pairs)
+        timing = paired.as_dict("ingest", "read_csv")
         return {
             "rows": rows, "file_mb": round(csv.stat().st_size / 1e6, 1),
-            "read_csv_seconds": round(bare, 3), "ingest_seconds": round(full, 3),
-            "ratio": round(full / bare, 2) if bare else None,
-            "rows_loaded": report.rows_loaded, "status": report.status,
+            "read_csv_seconds": timing["read_csv"]["median"],
+            "ingest_seconds": timing["ingest"]["median"],
+            "ratio": timing["ratio"],
+            "rows_loaded": reports[-1].rows_loaded, "status": reports[-1].status,
+            "timing": timing,
             "measured_at": dt.datetime.now().isoformat(timespec="seconds"),
         }

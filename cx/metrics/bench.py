@@ -2,21 +2,20 @@
 
 Called by `python -m cx bench`. Both run in this process on the same database; the hand-written
 statement computes the same counts directly, so the ratio shows what the engine adds (tree
-building, parameter binding, per-group intervals). Best of ``repeat`` runs, wall-clock seconds.
+building, parameter binding, per-group intervals). The sides run in alternation (cx.timing):
+medians and min / max in wall-clock seconds, and the median of the paired ratios.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from cx.config import Settings, load_settings
 from cx.domain import Filters, Grain
 from cx.metrics.engine import Engine
 from cx.metrics.query import MetricQuery
 from cx.storage import Store
+from cx.timing import MIN_PAIRS, alternate, timed
 
 _HAND_UTC = """
 SELECT channel, CAST(date_trunc('week', submitted_at) AS DATE) AS period,
@@ -29,20 +28,12 @@ GROUP BY ALL ORDER BY ALL
 """
 
 
-def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - started)
-    return best, out
-
-
-def engine_benchmark(store: Store, settings: Settings | None = None, repeat: int = 3) -> dict:
+def engine_benchmark(store: Store, settings: Settings | None = None,
+                     pairs: int = MIN_PAIRS) -> dict:
     """Seconds for the engine and for the hand-written query on the same counts, and their ratio.
 
-    Uses UTC as reporting zone so both statements do identical work; the zone conversion
-    (timezone(tz, ...)) is measured separately as ``engine_tz_seconds``.
+    Uses UTC as reporting zone so both statements do identical work; the engine in a non-UTC
+    zone (timezone(tz, ...)) is paired with the same hand-written UTC query as ``tz``.
     """
     settings = replace(settings or load_settings().with_db(store.path), tz="UTC")
     rows = store.scalar("SELECT count(*) FROM responses")
@@ -54,20 +45,24 @@ def engine_benchmark(store: Store, settings: Settings | None = None, repeat: int
     query = MetricQuery("nps", filters=Filters.of(region=[region]), by=("channel",),
                         grain=Grain.WEEK)
     engine = Engine(store, settings)
-    engine_s, result = _best(lambda: engine.run(query), repeat)
-    hand_s, hand = _best(lambda: store.query(_HAND_UTC, {"region": region}), repeat)
     tz_engine = Engine(store, replace(settings, tz="Europe/Berlin"))
-    tz_s, _ = _best(lambda: tz_engine.run(query), repeat)
+    hand = timed(lambda: store.query(_HAND_UTC, {"region": region}))
+    utc = alternate(timed(lambda: engine.run(query)), hand, pairs)
+    zoned = alternate(timed(lambda: tz_engine.run(query)), hand, pairs)
+    result = engine.run(query)
     stats = engine.sufficient(query)
     counts_equal = [tuple(int(v) for v in r) for r in stats[["det", "pas", "pro"]].itertuples(
-        index=False)] == [tuple(r[2:5]) for r in hand]
+        index=False)] == [tuple(r[2:5]) for r in store.query(_HAND_UTC, {"region": region})]
+    timing = utc.as_dict("engine", "hand_sql")
     return {
         "query": "metric nps --by channel --grain week --where region=" + str(region),
         "responses": int(rows),
         "groups": len(result.rows),
-        "engine_seconds": round(engine_s, 4),
-        "hand_sql_seconds": round(hand_s, 4),
-        "ratio": round(engine_s / hand_s, 2) if hand_s else None,
-        "engine_tz_seconds": round(tz_s, 4),
+        "engine_seconds": timing["engine"]["median"],
+        "hand_sql_seconds": timing["hand_sql"]["median"],
+        "ratio": timing["ratio"],
+        "engine_tz_seconds": zoned.as_dict("engine", "hand_sql")["engine"]["median"],
+        "tz_ratio": round(zoned.ratio, 3),
         "counts_equal": counts_equal,
+        "timing": {"utc": timing, "tz": zoned.as_dict("engine_tz", "hand_sql_utc")},
     }

@@ -3,7 +3,7 @@
 Why in the entry script: widgets that app.py draws on every run keep their state when the user
 changes page (a widget drawn by a page is forgotten when that page is left). The view is also
 written to the URL (cx.filter_state) on every run, so a copied link reopens the same view, and
-read from it once per session, when the session starts from such a link.
+read from it once per session, as the widgets' starting values.
 
 Dates: presets count back from the *latest day with data* when that is before today, so demo data
 or an old export never opens on an empty view; the sidebar says so.
@@ -24,7 +24,7 @@ from cx.ui import cached
 # Standard dimensions offered in the sidebar (PRODUCT.md §5), then any extra upload dimension.
 STANDARD_FIELDS = ("channel", "region", "product", "segment", "team")
 _VIEW = "cx_view"
-_INIT = "cx_filters_from_url"
+_SEED = "cx_filters_seed"
 _PRESET_KEY = "cx_f_preset"
 _RANGE_KEY = "cx_f_range"
 
@@ -65,27 +65,48 @@ def _anchor() -> tuple[dt.date, bool]:
     return today, False
 
 
-def _seed_from_url(fields: list[str], options: dict[str, list[str]], anchor: dt.date) -> None:
-    """Once per session: put the URL's view into the widgets' state before they are drawn."""
+@dataclass(frozen=True)
+class _Seed:
+    """The view a session starts from (its link's, else the defaults), read once per session."""
+
+    preset: str
+    dates: DateRange
+    values: dict[str, list[str]]
+
+    def start_values(self, field: str, options: list[str]) -> list[str]:
+        """The link's values still on offer (a rollback may have removed one since)."""
+        return [v for v in self.values.get(field, ()) if v in options]
+
+
+def _seed(fields: list[str], anchor: dt.date) -> _Seed:
+    """Once per session: the URL's view, kept for the widgets' starting values.
+
+    Why starting values (index, default, value) rather than writing the widgets' session state:
+    a value written to session state reaches the browser only with the run that wrote it, and a
+    rerun that interrupts that run (the login cookie's component answers at about that moment)
+    drops it. The browser then drew the defaults while the charts used the link's view, and the
+    next change sent the defaults back. A starting value travels with every run's widget.
+    """
+    seed = st.session_state.get(_SEED)
+    if isinstance(seed, _Seed):
+        return seed
     params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
     preset, filters = filter_state.from_params(params, fields, anchor)
-    st.session_state[_PRESET_KEY] = preset
-    if preset == "custom":
-        st.session_state[_RANGE_KEY] = (filters.dates.start or anchor, filters.dates.end or anchor)
-    chosen = filters.as_dict()
-    for field in fields:
-        st.session_state[_key(field)] = [v for v in chosen.get(field, ()) if v in options[field]]
+    seed = _Seed(preset, filters.dates, {k: list(v) for k, v in filters.as_dict().items()})
+    st.session_state[_SEED] = seed
+    return seed
 
 
-def _date_widgets(anchor: dt.date) -> tuple[str, DateRange]:
+def _date_widgets(anchor: dt.date, seed: _Seed) -> tuple[str, DateRange]:
     preset = st.selectbox("Dates", filter_state.PRESETS, key=_PRESET_KEY,
                           format_func=filter_state.PRESET_LABELS.__getitem__,
-                          index=filter_state.PRESETS.index(filter_state.DEFAULT_PRESET))
+                          index=filter_state.PRESETS.index(seed.preset))
     custom = None
     if preset == "custom":
-        if _RANGE_KEY not in st.session_state:
-            st.session_state[_RANGE_KEY] = (anchor - dt.timedelta(days=27), anchor)
-        picked = st.date_input("From – to", key=_RANGE_KEY)
+        start = seed.dates.start if seed.preset == "custom" else None
+        end = seed.dates.end if seed.preset == "custom" else None
+        picked = st.date_input("From – to", key=_RANGE_KEY,
+                               value=(start or anchor - dt.timedelta(days=27), end or anchor))
         if isinstance(picked, (tuple, list)) and len(picked) == 2:
             custom = DateRange(picked[0], picked[1])
         elif isinstance(picked, (tuple, list)) and len(picked) == 1:
@@ -108,18 +129,17 @@ def sidebar_filters() -> View:
     anchor, anchored = _anchor()
     options = cached.filter_options()
     fields = list(options)
-    if not st.session_state.get(_INIT):
-        _seed_from_url(fields, options, anchor)
-        st.session_state[_INIT] = True
+    seed = _seed(fields, anchor)
     with st.sidebar:
         st.subheader("Filters")
-        preset, dates = _date_widgets(anchor)
+        preset, dates = _date_widgets(anchor, seed)
         if anchored:
             st.caption(f"Presets count back from the latest data ({anchor:%d %b %Y}), "
                        "not from today.")
         chosen: dict[str, list[str]] = {}
         for field in fields:
             chosen[field] = st.multiselect(field.replace("_", " ").capitalize(), options[field],
+                                           default=seed.start_values(field, options[field]),
                                            key=_key(field), placeholder="All")
     view = View(preset, Filters.of(dates, **chosen), anchor, anchored)
     st.session_state[_VIEW] = view

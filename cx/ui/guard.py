@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cx import access
-from cx.ui import context
+from cx.ui import context, navigation
 from cx.ui.auth import CurrentUser, current_user
 
 
@@ -19,6 +19,7 @@ def require_page(name: str) -> CurrentUser:
     spec = access.page(name)  # an unknown name is a programming error: raise, do not render
     user = current_user(context.settings())
     if user is None:
+        navigation.leave_legacy_pages_mode()  # a fresh server: rerun this request via app.py
         st.warning("**No access**: you are not logged in. [Open the login page](./)")
         st.stop()
     if not access.can_view(user.roles, spec.name):

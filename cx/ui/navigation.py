@@ -3,32 +3,61 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlparse
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.pages_manager import PagesManager
 
 from cx import access
 from cx.ui.auth import CurrentUser
 
 
+# The browser tab's icon, served by this server. Why not ":material/...": Streamlit fetches a
+# material-icon favicon from fonts.gstatic.com, and the app must load nothing from outside.
+FAVICON = str(Path(__file__).parent / "assets" / "favicon.png")
 REQUESTED_PAGE_KEY = "cx_requested_page"
 _ENTRY_SEEN_KEY = "cx_entry_page_seen"
 
 
 def build_navigation(user: CurrentUser) -> StreamlitPage | None:
-    """st.navigation over the user's pages (None when there is none to show)."""
-    pages = access.pages_for(user.roles)
-    if not pages:
+    """st.navigation over the user's pages (None when there is none to show).
+
+    The landing page is the default, which Streamlit serves at the root URL whatever url_path it
+    is given. A hidden twin keeps the landing page's own URL (/overview) working for bookmarks
+    and copied links, which would otherwise meet "Page not found" and (before) an endless
+    switch to the root.
+    """
+    specs = access.pages_for(user.roles)
+    if not specs:
         return None
-    landing = access.landing_page(user.roles, [p.name for p in pages])
-    return st.navigation(
-        [
-            st.Page(p.file, title=p.title, icon=p.icon, url_path=p.name, default=(p == landing))
-            for p in pages
-        ],
-        position="sidebar",
-    )
+    landing = _landing(user)
+    pages = [_st_page(p, default=(p == landing)) for p in specs]
+    if landing is not None:
+        pages.append(st.Page(landing.file, title=landing.title, icon=landing.icon,
+                             url_path=landing.name, visibility="hidden"))
+    return st.navigation(pages, position="sidebar")
+
+
+def _st_page(spec: access.PageSpec, default: bool) -> StreamlitPage:
+    # The default page's url_path only names it (its URL is the root): kept apart from the twin.
+    url_path = f"{spec.name}-home" if default else spec.name
+    return st.Page(spec.file, title=spec.title, icon=spec.icon, url_path=url_path,
+                   default=default)
+
+
+def _landing(user: CurrentUser) -> access.PageSpec | None:
+    return access.landing_page(user.roles, [p.name for p in access.pages_for(user.roles)])
+
+
+def _page_name(user: CurrentUser, selected: StreamlitPage) -> str:
+    """The name of the selected page. Why not just its url_path: Streamlit serves the default
+    (landing) page at the root URL, so its url_path is "" whatever was passed to st.Page."""
+    if selected.url_path:
+        return selected.url_path
+    landing = _landing(user)
+    return landing.name if landing else ""
 
 
 def remember_entry_page() -> None:
@@ -64,7 +93,7 @@ def open_requested_page(user: CurrentUser, selected: StreamlitPage) -> None:
     name = st.session_state.get(REQUESTED_PAGE_KEY)
     if name is None:
         return
-    if name == selected.url_path or not access.can_view(user.roles, name):
+    if name == _page_name(user, selected) or not access.can_view(user.roles, name):
         del st.session_state[REQUESTED_PAGE_KEY]
         return
     st.switch_page(access.PAGES_BY_NAME[name].file, query_params=st.query_params.to_dict())
@@ -92,3 +121,18 @@ def anonymous_navigation() -> StreamlitPage:
     login += [st.Page(_login_screen_for(p.name), title=p.title, url_path=p.name)
               for p in access.PAGES]
     return st.navigation(login, position="hidden")
+
+
+def leave_legacy_pages_mode() -> None:
+    """On a fresh server's first request for a page URL, end Streamlit's legacy `pages/` mode
+    and run the request again, now through app.py (login cookie, navigation, the page).
+
+    Why: until st.navigation has run once in the process, Streamlit serves pages/<name>.py alone
+    (no app.py: no cookie login, raw file names in the sidebar), so a returning user's first
+    request showed "No access". Only a run in that mode does anything here; the guard calls it
+    for a visitor it does not know, before refusing. The flag is Streamlit's own (pinned 1.67),
+    the one st.navigation clears; a browser test covers the restart case.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -14,18 +14,16 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from cx.bench.pages import CHROMIUM_ARGS, free_port, healthy, streamlit_command
 from cx.domain import Role
 from cx.storage import Store
 from tests.app.dashboard_fixtures import build_demo_files, role_logins
@@ -33,8 +31,6 @@ from tests.app.dashboard_fixtures import build_demo_files, role_logins
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("CX_TEST_ARTIFACTS", Path(tempfile.gettempdir()) / "cx-browser"))
 STARTUP_SECONDS = 90.0
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 # Elements that would carry data; none may appear for a visitor who is not logged in.
 DATA_SELECTORS = ('[data-testid="stMetric"]', '[data-testid="stDataFrame"]',
                   '[data-testid="stTable"]', '[data-testid="stPlotlyChart"]', ".js-plotly-plot",
@@ -80,35 +76,23 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.read().decode().strip() == "ok"
-    except OSError:
-        return False
+def _healthy(health_url: str) -> bool:
+    """The health endpoint at `health_url` answers ok (kept for tests that poll it)."""
+    return healthy(health_url.removesuffix("/_stcore/health"))
 
 
 def launch(db: Path, users_file: Path, folder: Path, cookie_key: str | None = None) -> Server:
     """Start `streamlit run app.py` with its own database, credentials and cookie key."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "CX_DB": str(db), "CX_USERS": str(users_file),
            "CX_COOKIE_KEY": cookie_key or secrets.token_urlsafe(32), "CX_TZ": "UTC"}
     log = folder / f"server-{port}.log"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
+        process = subprocess.Popen(streamlit_command(port), cwd=ROOT, env=env, stdout=out,
                                    stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", db, users_file, log, process)
     deadline = time.monotonic() + STARTUP_SECONDS
-    while not _healthy(server.url("_stcore/health")):
+    while not healthy(server.base_url):
         if process.poll() is not None or time.monotonic() > deadline:
             stop(server)
             raise RuntimeError(f"streamlit did not become healthy:\n{server.console()}")

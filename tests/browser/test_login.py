@@ -22,12 +22,12 @@ def test_every_page_url_without_login_shows_no_data(prepared: Prepared, start_se
                                                     page: Page, tmp_path: Path) -> None:
     server: Server = start_server(*copy_prepared(prepared, tmp_path / "data"), warm=False)
     # Until app.py has run once, Streamlit serves pages/ files directly (legacy mode): the
-    # first request and every page request before the root URL hit a page file with no app.py
-    # around it. Each must stop at its guard ("No access"), proving the guard, not app.py, holds.
+    # first request hits a page file with no app.py around it. Its guard ends that mode and
+    # reruns the request through app.py (issue 13), so every page URL meets the login form.
     for name in SPEC_PAGES:  # every page file (tests/app/test_roles.py checks they match)
         page.goto(server.url(name))
         assert_no_data(page)
-        expect(page.get_by_text("No access")).to_be_visible()
+        expect(page.get_by_text(LOGIN_HEADING)).to_be_visible()
     # Then the root and every page URL again (now app.py routes).
     for name in ["", *SPEC_PAGES]:
         page.goto(server.url(name))

@@ -1,0 +1,201 @@
+"""`python -m cx bench pages`: every page in a real Chromium, as each role, cold and warm.
+
+A real server (`streamlit run app.py`) on generated demo data, one browser context per role: log
+in, then open each of the role's pages through the sidebar twice (first visit of the session,
+then again after another page). A visit is timed from the click to the app being idle: its run
+finished, no element of an earlier run left, and both held for a quiet window (the window itself
+is not counted). Playwright is imported only here, and only when this runs.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cx import access, users
+from cx.domain import Role
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+QUIET_MS = 500  # idle this long in a row counts as done
+TIMEOUT_MS = 300_000
+# The moment the app became idle, once it has stayed so for QUIET_MS (performance.now() clock).
+_IDLE_SINCE = """quiet => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const idle = app !== null && app.dataset.testScriptState === 'notRunning'
+    && document.querySelector('[data-testid="stElementContainer"][data-stale="true"]') === null;
+  const now = performance.now();
+  if (!idle) { window.__cxIdleSince = null; return null; }
+  if (window.__cxIdleSince == null) window.__cxIdleSince = now;
+  return now - window.__cxIdleSince >= quiet ? window.__cxIdleSince : null;
+}"""
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    process: subprocess.Popen
+
+
+def chromium_path() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        raise RuntimeError("no Chromium found: install Debian's `chromium` package")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    """True once the server at `url` answers its health check."""
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+def streamlit_command(port: int) -> list[str]:
+    """`streamlit run app.py` headless on 127.0.0.1:`port`, no telemetry, no file watcher."""
+    return [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+
+
+@contextmanager
+def running_server(db: Path, users_file: Path, log: Path) -> Iterator[Server]:
+    """`streamlit run app.py` on its own port and files; stopped on exit."""
+    port = free_port()
+    env = {**os.environ, "CX_DB": str(db), "CX_USERS": str(users_file),
+           "CX_COOKIE_KEY": secrets.token_urlsafe(32)}
+    with log.open("w") as out:
+        process = subprocess.Popen(streamlit_command(port), cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    server = Server(f"http://127.0.0.1:{port}", process)
+    try:
+        deadline = time.monotonic() + 120
+        while not healthy(server.url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start; its log: {log}")
+            time.sleep(0.1)  # polling the health endpoint
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def bench_logins(users_file: Path) -> dict[Role, tuple[str, str]]:
+    """One throw-away user per role, with a random password."""
+    logins = {role: (f"bench-{role.value}", secrets.token_urlsafe(16)) for role in Role}
+    for role, (name, password) in logins.items():
+        users.add_user(users_file, name, role, password)
+    return logins
+
+
+def _idle_after(page: Any, started: float) -> float:
+    """Seconds from `started` (performance.now() ms) until the app became idle for good."""
+    page.evaluate("() => { window.__cxIdleSince = null; }")
+    handle = page.wait_for_function(_IDLE_SINCE, arg=QUIET_MS, polling=50, timeout=TIMEOUT_MS)
+    return round((handle.json_value() - started) / 1000, 3)
+
+
+def _now(page: Any) -> float:
+    return page.evaluate("() => performance.now()")
+
+
+def _log_in(page: Any, url: str, login: tuple[str, str]) -> float:
+    """Log in on the root page; seconds from the click to the landing page idle."""
+    page.goto(url)
+    page.get_by_label("Username").fill(login[0])
+    page.get_by_label("Password", exact=True).fill(login[1])
+    started = _now(page)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_text("Logged in as").wait_for(timeout=TIMEOUT_MS)
+    return _idle_after(page, started)
+
+
+def _visit(page: Any, title: str) -> float:
+    """Click the page in the sidebar; seconds until its heading is shown and the app is idle."""
+    started = _now(page)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=TIMEOUT_MS)
+    return _idle_after(page, started)
+
+
+def role_pages(browser: Any, url: str, role: Role, login: tuple[str, str]) -> dict[str, Any]:
+    """The login and every page of `role`: cold (first visit of the session; the landing page's
+    is the login itself) then warm (second visit, arriving from another page)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        login_seconds = _log_in(page, url, login)
+        specs = access.pages_for([role])
+        landing = access.landing_page([role], [s.name for s in specs])
+        pages: dict[str, dict[str, float]] = {s.name: {} for s in specs}
+        for visit in ("cold", "warm"):
+            for spec in specs:
+                first_landing = visit == "cold" and spec == landing
+                seconds = login_seconds if first_landing else _visit(page, spec.title)
+                pages[spec.name][f"{visit}_seconds"] = seconds
+        return {"login_seconds": login_seconds, "landing": landing.name if landing else None,
+                "pages": pages}
+    finally:
+        context.close()
+
+
+def _rss_mb(pid: int) -> float | None:
+    """Resident memory of the server process (Linux /proc), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def page_benchmark(db: Path, users_file: Path, workdir: Path,
+                   roles: list[Role] | None = None) -> dict[str, Any]:
+    """Start a server on `db`, then every role's pages in Chromium; the per-page JSON."""
+    from playwright.sync_api import sync_playwright  # the only place the core needs it
+
+    logins = bench_logins(users_file)
+    started = time.perf_counter()
+    with running_server(db, users_file, workdir / "server.log") as server:
+        healthy = round(time.perf_counter() - started, 3)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            try:
+                first = browser.new_page()
+                first.goto(server.url)
+                first.get_by_text("Log in to CX Lens").wait_for(timeout=TIMEOUT_MS)
+                first_page = round(time.perf_counter() - started, 3)
+                first.close()
+                timed = {role.value: role_pages(browser, server.url, role, logins[role])
+                         for role in (roles or list(Role))}
+            finally:
+                browser.close()
+        rss = _rss_mb(server.process.pid)
+    return {"server_healthy_seconds": healthy, "first_page_seconds": first_page,
+            "roles": timed, "server_rss_mb": rss}

@@ -1,0 +1,39 @@
+"""`python -m cx bench pages` at a small size, as CI runs it: a real server, Chromium through
+every page of the roles asked for, cold and warm, per-page JSON (issue 13 item 2). No timing is
+asserted: only that every page was visited and timed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cx import access
+from cx.cli import main
+from cx.domain import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600),
+              pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")),
+                                 reason="no Chromium: install Debian's `chromium` (CI does)")]
+
+
+def test_bench_pages_times_every_page_of_each_role(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    out_file = tmp_path / "pages.json"
+    assert main(["bench", "pages", "--rows", "1000", "--role", "executive", "--role", "admin",
+                 "--out", str(out_file), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert json.loads(out_file.read_text()) == out
+    assert set(out["roles"]) == {"executive", "admin"}
+    for role in (Role.EXECUTIVE, Role.ADMIN):
+        found = out["roles"][role.value]
+        assert list(found["pages"]) == [p.name for p in access.pages_for([role])]
+        assert found["landing"] == access.landing_page([role]).name
+        for name, times in found["pages"].items():
+            assert times["cold_seconds"] > 0 and times["warm_seconds"] > 0, (role, name)
+        assert found["pages"][found["landing"]]["cold_seconds"] == found["login_seconds"]
+    assert 0 < out["server_healthy_seconds"] <= out["first_page_seconds"]
+    assert out["server_rss_mb"] > 0
+    assert out["demo"]["rows"]["responses"] > 0
