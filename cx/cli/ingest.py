@@ -61,7 +61,9 @@ def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
     report = (validate if args.dry_run else load)(store, args.file, options)
     data = report.as_json()
     if report.refused:
-        raise CommandRefused(report.message, {k: v for k, v in data.items() if k != "error"})
+        hint = f" (on the command line: {report.flag})" if report.flag else ""
+        raise CommandRefused(report.message + hint,
+                             {k: v for k, v in data.items() if k != "error"})
     return CommandResult(data=data, text=_text(report))
 
 

@@ -27,11 +27,13 @@ import pandas as pd
 
 from cx.ingest import load as loader
 from cx.ingest.options import IngestOptions
-from cx.ingest.plan import Plan, make_plan
+from cx.ingest.plan import Plan, complete_plan, make_plan, propose_plan
 from cx.ingest.readers import RAW, FileRefused, RawFile, read_into
+from cx.ingest.scales import implied_scale, value_ranges
 from cx.storage import Store, StoreError, run
 from cx.storage.store import migrate
 from cx.storage.batches import Batch, get_batch, list_batches, new_batch_id, rollback_batch
+from cx.storage.fields import SOURCE_FIELD, mark_filters, tag_source
 
 Progress = Callable[[str, float], None]
 JSON_ERROR_LIMIT = 1000
@@ -43,6 +45,7 @@ class Preview:
     rows: pd.DataFrame  # the first records, columns named by header
     columns: list[dict[str, Any]]  # proposed mapping, one entry per column
     problem: str | None = None  # why the file cannot be loaded as it is (mapping level)
+    derived: dict[str, str] = field(default_factory=dict)  # field -> how the load computes it
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class IngestReport:
     plan: dict[str, Any] = field(default_factory=dict)
     message: str = ""
     sha256: str | None = None
+    flag: str = ""  # the command-line option that settles a refusal (the CLI shows it)
 
     @property
     def refused(self) -> bool:
@@ -130,11 +134,31 @@ def preview(source: str | Path | bytes, options: IngestOptions, rows: int = 20,
         frame = run(cur, f"SELECT * EXCLUDE (_row) FROM {RAW} ORDER BY _row LIMIT ?",
                     [rows]).df()
         frame.columns = _unique(headers)
+        columns: list[dict[str, Any]] = []
         try:
-            columns, problem = [s.describe() for s in make_plan(cur, raw, options).specs], None
+            proposed = propose_plan(cur, raw, options)
+            columns = _with_implied_scales(cur, proposed)
+            derived, problem = complete_plan(proposed, options).derived, None
         except ValueError as exc:
-            columns, problem = [], str(exc)
-        return Preview(raw, frame, columns, problem)
+            derived, problem = {}, str(exc)
+        return Preview(raw, frame, columns, problem, derived)
+
+
+def _with_implied_scales(cur: duckdb.DuckDBPyConnection, plan: Plan) -> list[dict[str, Any]]:
+    """Each column's description; score and rating columns whose values leave their scale get
+    `implied_scale` (what the values imply) for the page to propose (never nps: always 0-10)."""
+    rated = [s for s in plan.specs if s.kind in ("score", "rating") and s.field != "nps"]
+    ranges = value_ranges(cur, [s.position for s in rated])
+    out = []
+    for spec in plan.specs:
+        column = spec.describe()
+        found = ranges.get(spec.position) if spec in rated else None
+        implied = implied_scale(found, spec.scale) if found else None
+        if implied:
+            column["implied_scale"] = implied
+            column["values"] = (int(found[0]), int(found[1]))
+        out.append(column)
+    return out
 
 
 @contextmanager
@@ -201,7 +225,8 @@ def _run(store: Store, source: str | Path | bytes, options: IngestOptions,
         except _Abort as stop:
             report = stop.report
         except (FileRefused, ValueError, StoreError) as exc:
-            report = IngestReport("refused", options.table, name, message=str(exc), sha256=sha)
+            report = IngestReport("refused", options.table, name, message=str(exc), sha256=sha,
+                                  flag=getattr(exc, "flag", ""))
         tick("done", 1.0)
         return report
 
@@ -237,6 +262,9 @@ def _inside(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions
                   mapping={**plan.describe(), "mapping": plan.mapping, **_provenance(raw,
                                                                                      options)})
     loaded = loader.write(cur, plan, batch, sha or "")
+    if plan.spec(SOURCE_FIELD) is None:  # a file's own source column is its source
+        tag_source(cur, options.table, batch_id, options.source or Path(report.file_name).stem)
+    mark_filters(cur, options.table, options.filters)
     if loaded != checked.rows_new:  # cannot happen inside one transaction; never record a lie
         raise ValueError(f"internal: expected {checked.rows_new} new rows, inserted {loaded}")
     message = (f"loaded {loaded} new rows as batch {batch_id}; {checked.rows_duplicate} already "
@@ -270,8 +298,9 @@ def _refused(report: IngestReport, checked: loader.Checked) -> IngestReport:
     rows = checked.rows_rejected
     message = (f"refused: {rows} of {checked.rows_read} rows have errors "
                f"({len(checked.errors)} in all); nothing was written. Fix the file, or load "
-               "the valid rows with --on-error skip")
-    return IngestReport("refused", **{**_fields(report), "rows_loaded": 0, "message": message})
+               "only the valid rows")
+    return IngestReport("refused", **{**_fields(report), "rows_loaded": 0, "message": message,
+                                      "flag": "--on-error skip"})
 
 
 def batches(store: Store, include_rolled_back: bool = True) -> list[Batch]:

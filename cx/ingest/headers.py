@@ -173,10 +173,10 @@ def _resolve(
         return ColumnMatch(i + 1, header, found[0], "auto")
     note = ""
     if len(found) > 1:
-        note = f"could be any of {', '.join(found)}; use --map to choose"
+        note = f"could be any of {', '.join(found)}; pick the field to choose"
     elif found:
         rivals = [headers[j] for j, f in proposals.items() if found[0] in f and j != i]
-        note = f"{found[0]} is claimed by {', '.join(rivals)} too; use --map to choose"
+        note = f"{found[0]} is claimed by {', '.join(rivals)} too; pick the field to choose"
     return ColumnMatch(i + 1, header, snake_case(header), "extra", note)
 
 

@@ -56,7 +56,7 @@ def _cross_checks(plan: Plan) -> list[tuple[str, str, str]]:
     if time_index is not None and plan.date is None and plan.table != "customers":
         spec = plan.specs[time_index]
         out.append((f"r{time_index} IS NULL", spec.header,
-                    lit(f"empty {spec.field}: required (or give --date for blanks)")))
+                    lit(f"empty {spec.field}: required (or give one date for every row)")))
     return out
 
 

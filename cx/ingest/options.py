@@ -21,6 +21,18 @@ DEFAULT_SCALES = {"csat": (1, 5), "ces": (1, 7), "nps": (0, 10)}
 ALL_RATINGS = "*"  # --missing "0" or "*=0": the code applies to every rating column but nps
 
 
+class NeedsDeclaration(ValueError):
+    """A file problem the user settles by declaring something (a mapping, one date, an order).
+
+    The message says what is wrong and what to declare in words any front end can show (the
+    Upload page has no flags); `flag` is how the command line declares it, added by the CLI.
+    """
+
+    def __init__(self, message: str, flag: str) -> None:
+        super().__init__(message)
+        self.flag = flag
+
+
 @dataclass(frozen=True)
 class IngestOptions:
     table: str
@@ -37,6 +49,8 @@ class IngestOptions:
     date_order: str | None = None  # dmy / mdy when a column cannot tell
     file_name: str | None = None  # shown in provenance (a page upload is a temporary file)
     uploader: str | None = None
+    source: str | None = None  # the batch's `source` value (default: the file name's stem)
+    filters: tuple[str, ...] = ()  # extra dimensions to offer as sidebar filters
 
     def __post_init__(self) -> None:
         if self.table not in RECORD_TABLES:

@@ -2,7 +2,7 @@
 
 The plan is what the user sees before loading (and what is stored with the batch). Fields a file
 does not carry can be derived when honest to do so: durations from two timestamps, the churn flag
-from a churn date, one date for the whole batch (`--date`), and, for survey answers without an
+from a churn date, one date for the whole batch (the CLI's `--date`), and, for survey answers without an
 id, a key from the file's hash and the row number (so the same file uploaded again is recognised).
 """
 
@@ -15,7 +15,7 @@ import duckdb
 
 from cx.ingest.coerce import ColumnSpec
 from cx.ingest.headers import check_overrides, display_headers, match_columns
-from cx.ingest.options import DEFAULT_SCALES, IngestOptions
+from cx.ingest.options import DEFAULT_SCALES, IngestOptions, NeedsDeclaration
 from cx.ingest.profile import Profile, extra_kind, fits, profile_columns, time_family
 from cx.ingest.readers import RawFile
 from cx.storage import FieldInfo, fields_of
@@ -59,11 +59,18 @@ def canonical_kind(table: str, name: str) -> str | None:
 
 def make_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions) -> Plan:
     """Headers + value profiles + the user's declarations -> a checked Plan (or ValueError)."""
+    return complete_plan(propose_plan(cur, raw, options), options)
+
+
+def propose_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions) -> Plan:
+    """Every column's proposed field, before checking that required fields have a source: the
+    Upload page shows this mapping even when a required field is missing, so it can be picked."""
     table = options.table
     headers = display_headers(raw.headers)
     if len(headers) == 1 and any(sep in headers[0] for sep in ";,\t|"):
-        raise ValueError(f"{raw.file_name}: read as a single column named {headers[0]!r}; the "
-                         f"delimiter {raw.delimiter!r} looks wrong (declare it with --delimiter)")
+        raise NeedsDeclaration(f"{raw.file_name}: read as a single column named {headers[0]!r}; "
+                               f"the delimiter {raw.delimiter!r} looks wrong (declare the "
+                               "delimiter)", "--delimiter")
     check_overrides(table, options.mapping)
     profiles = profile_columns(cur, len(headers))
 
@@ -79,8 +86,7 @@ def make_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptio
         for m in matches
     )
     _check_declarations(specs, headers, options)
-    plan = Plan(table, specs, options.date)
-    return _complete(plan, options)
+    return Plan(table, specs, options.date)
 
 
 def _spec(position: int, header: str, name: str, how: str, note: str, profile: Profile,
@@ -156,21 +162,22 @@ def _check_declarations(specs: tuple[ColumnSpec, ...], headers: list[str],
                 raise ValueError(f"--scale {name}: no such field or header in this file")
 
 
-def _complete(plan: Plan, options: IngestOptions) -> Plan:
+def complete_plan(plan: Plan, options: IngestOptions) -> Plan:
     """Natural key and time field must have a source; derive what can honestly be derived."""
     table, derived = plan.table, {}
     key = NATURAL_KEY[table]
     synthetic = plan.spec(key) is None
     if synthetic and table != "responses":
-        raise ValueError(f"no column for {key} (each {table[:-1]} needs its id): map one with "
-                         f"--map \"HEADER={key}\"")
+        raise NeedsDeclaration(f"no column for {key} (each {table[:-1]} needs its id): map a "
+                               f"column to {key}", f"--map \"HEADER={key}\"")
     if synthetic:
         derived[key] = "file sha256 + row number (the file has no response id)"
     time_field = TIME_FIELD[table]
     if plan.spec(time_field) is None and table != "customers" and options.date is None:
-        raise ValueError(_missing_time_message(plan, time_field))
+        raise NeedsDeclaration(_missing_time_message(plan, time_field),
+                               f"--map \"HEADER={time_field}\" or --date YYYY-MM-DD")
     if plan.spec(time_field) is None and options.date is not None:
-        derived[time_field] = f"--date {options.date.isoformat()} for every row"
+        derived[time_field] = f"one date for every row: {options.date.isoformat()}"
     if table == "tickets":
         for duration, end in _DURATIONS.items():
             if plan.spec(duration) is None and plan.spec(end) and plan.spec("opened_at"):
@@ -184,5 +191,5 @@ def _missing_time_message(plan: Plan, time_field: str) -> str:
     times = [s.header for s in plan.specs if s.kind == "time"]
     hint = (f" Timestamp columns in this file: {', '.join(times)}." if times else "")
     what = "when the ticket was opened" if time_field == "opened_at" else "when it was answered"
-    return (f"no column for {time_field} ({what}).{hint} Map one with --map \"HEADER={time_field}\""
-            f", or give one date for the whole file with --date YYYY-MM-DD")
+    return (f"no column for {time_field} ({what}).{hint} Map a column to {time_field}, or give "
+            "one date for every row of the file")
