@@ -2,7 +2,7 @@
 
 The plan is what the user sees before loading (and what is stored with the batch). Fields a file
 does not carry can be derived when honest to do so: durations from two timestamps, the churn flag
-from a churn date, one date for the whole batch (the CLI's `--date`), and, for survey answers without an
+from a churn date, one date for the whole batch (`--date`), and, for survey answers without an
 id, a key from the file's hash and the row number (so the same file uploaded again is recognised).
 """
 

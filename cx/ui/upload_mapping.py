@@ -24,8 +24,9 @@ from cx.ui.analysis_views import plain
 from cx.ui.guard import require_action
 
 SCORES = ("nps", "csat", "ces")
-_WHAT = {"submitted_at": "the date each answer was given", "opened_at": "when each ticket was opened",
-         "ticket_id": "each ticket's id", "customer_id": "each customer's id"}
+_WHAT = {"submitted_at": "the date each answer was given",
+         "opened_at": "when each ticket was opened", "ticket_id": "each ticket's id",
+         "customer_id": "each customer's id"}
 _COLUMNS = ["header", "field", "kind", "unit", "scale", "filter", "note"]
 DATE_CHOICES = ("column", "one_date")
 
