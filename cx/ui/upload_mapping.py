@@ -119,7 +119,7 @@ def date_choice(table: str, missing: list[str], key: str) -> dt.date | None:
                          key=f"upload_one_date_{key}", max_value=dt.date.today())
 
 
-def _scale(header: str, field: str, text: str) -> tuple[int, int]:
+def _scale(header: str, text: str) -> tuple[int, int]:
     low, sep, high = str(text).replace("–", "-").partition("-")
     try:
         scale = (int(low), int(high))
@@ -127,8 +127,6 @@ def _scale(header: str, field: str, text: str) -> tuple[int, int]:
         raise ValueError(f"scale of column {header!r} must look like 1-5, not {text!r}") from None
     if not sep or scale[0] >= scale[1]:
         raise ValueError(f"scale of column {header!r}: the minimum must be below the maximum")
-    if field == "nps" and scale != (0, 10):
-        raise ValueError(f"column {header!r} goes to nps, which is always 0-10")
     return scale
 
 
@@ -151,8 +149,8 @@ def options_from(edited: pd.DataFrame, preview: api.Preview, base: IngestOptions
                              "(first_response_hours, resolution_hours)")
         if r.unit:
             units[r.header] = r.unit
-        if r.scale and kind in ("score", "rating"):
-            scales[r.header] = _scale(r.header, r.field, r.scale)
+        if r.scale and kind in ("score", "rating") and r.field != "nps":  # nps: always 0-10
+            scales[r.header] = _scale(r.header, r.scale)
         if r.filter and kind == "dimension" and r.field not in {f.name for f in
                                                                  CANONICAL[base.table]}:
             filters.append(r.field)

@@ -17,6 +17,7 @@ from cx.ingest import api
 from cx.ingest.templates import save_template
 from cx.records import filter_fields
 from cx.storage import Store
+from cx.ui.upload_mapping import editor_rows, options_from, scales_used
 from tests.app.conftest import app_test
 
 # A survey export without any date column (the shape of the French NPS survey of issue 11).
@@ -215,3 +216,13 @@ def test_the_preview_is_computed_once_per_file_not_on_every_click(
     _labelled(at.text_input, "Source name").input("renamed").run()
     assert not at.exception
     assert len(calls) == 1  # four runs of the page, one preview
+
+
+def test_a_column_sent_to_nps_is_always_checked_on_0_to_10() -> None:
+    # the editor's rows as the analyst leaves them: Recommandation picked as nps, 1-10 typed
+    preview = api.preview(SURVEY, api.IngestOptions(table="responses", file_name="e.csv"))
+    rows = editor_rows(preview, None)
+    rows.loc[rows["header"] == "Recommandation", ["field", "scale"]] = ["nps", "1-10"]
+    options = options_from(rows, preview, api.IngestOptions(table="responses"))
+    assert "Recommandation" not in options.scales  # the 1-10 typed in the editor is not used
+    assert "Recommandation → nps 0-10" in scales_used(rows, options)

@@ -73,3 +73,46 @@ def test_a_survey_without_a_date_is_loaded_through_the_page_and_shown(
     wait_idle(page)
     page.get_by_text(re.compile(rf"n = {ANSWERS}\b")).first.wait_for(timeout=SLOW)
     shot(page, "overview-survey-source")
+
+
+def _pick_field(page: Page, row: int, field: str) -> None:
+    """In the mapping editor (a canvas grid): row `row`'s field cell, opened with Enter, typed."""
+    grid = page.locator('[data-testid="stDataFrame"]').nth(1)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 30, box["y"] + 35 * (row + 1) + 17)  # its header cell
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.keyboard.type(field)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    wait_idle(page)
+
+
+def test_a_column_the_page_does_not_recognise_is_picked_in_the_mapping_table(
+        prepared: Prepared, start_server, page: Page, tmp_path: Path) -> None:
+    server: Server = start_server(*copy_prepared(prepared, tmp_path / "data"))
+    page.set_viewport_size({"width": 1280, "height": 2000})  # the mapping grid on screen
+    page.goto(server.url())
+    log_in(page, prepared, Role.ANALYST)
+    open_page(page, "Upload and batches")
+    survey = tmp_path / "enquete.csv"
+    survey.write_text("Répondant,Recommandation,Commentaire\n" + "".join(
+        f"R{i},{i % 11},Avis {i}\n" for i in range(ANSWERS)), encoding="utf-8")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(survey))
+    page.get_by_role("heading", name="Mapping", exact=True).wait_for(timeout=SLOW)
+    wait_idle(page)
+    page.get_by_text("No score recognised (nps, csat or ces)").wait_for()
+    _pick_field(page, 1, "nps")
+    page.get_by_text("No score recognised").wait_for(state="detached", timeout=SLOW)
+    page.get_by_text("one date for every row", exact=True).click()
+    page.get_by_text("The date of every row").wait_for()
+    wait_idle(page)
+    page.get_by_text("I checked the mapping: load this file").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Load", exact=True).click()
+    page.get_by_text(re.compile(r"Loaded: enquete\.csv → responses")).wait_for(timeout=SLOW)
+    shot(page, "upload-picked-field")
+    assert Store(server.db).query("SELECT count(nps), sum(nps) FROM responses WHERE source = "
+                                  "'enquete'") == [(ANSWERS, sum(i % 11 for i in range(ANSWERS)))]
