@@ -154,14 +154,14 @@ def data_version(store: Store) -> tuple[int, str]:
 def filter_fields(store: Store, standard: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """Sidebar filter fields -> the record tables that have them.
 
-    The standard dimensions where any table has them, then every extra *dimension* an upload
-    added (free-text extras are kept as text and never offered as filters, PRODUCT.md §1).
+    The standard dimensions where any table has them, then the extra *dimensions* an analyst
+    marked as filters at upload, and `source` (free-text extras are never filters, PRODUCT.md §1).
     """
     out: dict[str, list[str]] = {}
     with store.cursor() as cur:
         for table in RECORD_TABLES:
             for f in fields_of(cur, table):
-                if f.name in standard or (f.extra and f.kind == "dimension"):
+                if f.name in standard or (f.extra and f.kind == "dimension" and f.is_filter):
                     out.setdefault(f.name, []).append(table)
     order = [n for n in standard if n in out] + [n for n in out if n not in standard]
     return {name: tuple(out[name]) for name in order}

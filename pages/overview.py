@@ -11,6 +11,7 @@ from cx.metrics import MetricQuery, get_metric
 from cx.records import period_dates
 from cx.ui import cached
 from cx.ui import components as ui
+from cx.ui import sources
 from cx.ui.filters import current_view, for_table
 from cx.ui.guard import require_page
 
@@ -24,6 +25,7 @@ ui.page_header(
 )
 
 per_metric = tuple(for_table(view.filters, get_metric(m).table) for m in OVERVIEW_METRICS)
+sources.pooled_caption(for_table(view.filters, "responses"))
 with st.spinner("Computing the headline numbers…"):
     tiles = cached.tiles(OVERVIEW_METRICS, per_metric)
 if all(t.n == 0 for t in tiles):

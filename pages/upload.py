@@ -1,12 +1,15 @@
 """Upload and batches (analysts, admins): preview, mapping, validation, load, rollback."""
 
+from pathlib import Path
+
 import streamlit as st
 
-from cx.ingest import api
 from cx.ingest.options import IngestOptions
 from cx.storage.schema import RECORD_TABLES
 from cx.ui import components as ui
 from cx.ui import upload
+from cx.ui import upload_mapping as mapping
+from cx.ui.analysis_views import plain
 from cx.ui.guard import require_page
 
 user = require_page("upload")
@@ -18,6 +21,14 @@ with load_tab:
     file = st.file_uploader("CSV, Excel or Parquet file", type=["csv", "txt", "xlsx", "parquet"],
                             key="upload_file")
     table = st.selectbox("Load into", RECORD_TABLES, key="upload_table")
+    with st.expander("How to read the file"):
+        order = st.selectbox("Dates such as 03/04/2023 are", [None, "dmy", "mdy"],
+                             key="upload_date_order",
+                             format_func={None: "decided from the values", "dmy": "day first",
+                                          "mdy": "month first"}.get)
+        delimiter = st.selectbox("Columns are separated by", [None, ",", ";", "\t", "|"],
+                                 key="upload_delimiter",
+                                 format_func=lambda d: {None: "detected", "\t": "tab"}.get(d, d))
     on_error = st.radio("Rows with errors", ["reject", "skip"], horizontal=True, key="upload_on_error",
                         format_func={"reject": "refuse the whole file",
                                      "skip": "load the valid rows, report the rest"}.get)
@@ -26,21 +37,38 @@ with load_tab:
     else:
         data = file.getvalue()
         base = IngestOptions(table=table, on_error=on_error, file_name=file.name,
-                             uploader=user.username)
-        with st.spinner("Reading the file…"):
-            preview = api.preview(data, base, rows=10)
+                             uploader=user.username, delimiter=delimiter, date_order=order)
+        sha, preview = upload.preview(data, base)
         st.dataframe(preview.rows, hide_index=True, width="stretch")
-        if preview.problem:
-            st.error(preview.problem)
-        st.subheader("Mapping")
-        st.caption("Change a column's field, unit (durations) or scale (ratings) here; "
-                   "unmatched columns are kept as extra fields under their snake_case name.")
-        edited = upload.mapping_editor(preview, table)
-        try:
-            options = upload.options_from(edited, preview, base)
-        except ValueError as exc:
-            st.error(str(exc))
+        if preview.problem and not preview.columns:
+            st.error(plain(preview.problem))
             st.stop()
+        st.subheader("Mapping")
+        st.caption("Pick each column's field, unit (durations), scale (scores and ratings) and "
+                   "whether an extra text column becomes a sidebar filter; unmatched columns are "
+                   "kept as extra fields under their snake_case name.")
+        template = mapping.template_choice(preview, table)
+        key = f"{table}_{sha[:16]}_{template.name if template else ''}"
+        edited = mapping.mapping_editor(mapping.editor_rows(preview, template), table,
+                                        f"upload_mapping_{key}")
+        missing = mapping.missing_required(edited, table, preview.derived)
+        mapping.show_missing(edited, table, missing)
+        date = mapping.date_choice(table, missing, key)
+        source = st.text_input("Source name", value=Path(file.name).stem, max_chars=80,
+                               key=f"upload_source_{sha[:16]}",
+                               help="Every record of this file gets it in the Source filter, so "
+                                    "two surveys are never pooled without a way to separate them.")
+        try:
+            options = mapping.options_from(edited, preview,
+                                           IngestOptions(**{**base.__dict__,
+                                                            "source": source.strip() or None}),
+                                           date)
+        except ValueError as exc:
+            st.error(plain(str(exc)))
+            st.stop()
+        if used := mapping.scales_used(edited, options):
+            st.caption(f"Scales used: {used}")
+        mapping.save_template_form(edited, table, user.username)
         check, confirm = st.columns(2)
         if check.button("Validate", key="upload_validate", icon=":material/fact_check:"):
             upload.run_ingest(data, options, write=False)
@@ -52,14 +80,13 @@ with load_tab:
             upload.show_report(report)
 
 with batches_tab:
-    batches = upload.batches_table()
-    if batches.empty:
-        ui.empty("No batches yet: upload a file, or run `python -m cx demo`.")
+    batches = upload.all_batches()
+    if not batches:
+        ui.empty("No batches yet: upload a file on the first tab.")
     else:
-        ui.table(batches, "upload_batches", "batches")
-        active = batches[batches["status"] == "active"]["batch"].tolist()
+        ui.table(upload.batches_frame(batches), "upload_batches", "batches")
         with st.form("upload_rollback"):
-            victim = st.selectbox("Batch to roll back", active, key="upload_rollback_batch")
+            victim = upload.rollback_picker(batches)
             sure = st.checkbox("Yes, remove every record of this batch.")
             if st.form_submit_button("Roll back", type="primary") and victim:
                 if sure:

@@ -82,8 +82,10 @@ def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
     report = (validate if args.dry_run else load)(store, args.file, options)
     data = report.as_json()
     if report.refused:
-        message = report.message + hint(report.problem)
-        raise CommandRefused(message, {k: v for k, v in data.items() if k != "error"})
+        hint_text = hint(report.problem) or (
+            f" (on the command line: {report.flag})" if report.flag else "")
+        raise CommandRefused(report.message + hint_text,
+                             {k: v for k, v in data.items() if k != "error"})
     return CommandResult(data=data, text=_text(report))
 
 

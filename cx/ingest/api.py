@@ -28,13 +28,15 @@ import pandas as pd
 from cx.ingest import load as loader
 from cx.ingest.coerce import missing_counts
 from cx.ingest.options import IngestOptions
-from cx.ingest.plan import Plan, make_plan
+from cx.ingest.plan import Plan, complete_plan, make_plan, propose_plan
 from cx.ingest.once import load_lock, replace_same_file
 from cx.ingest.problems import IngestProblem, Problem
 from cx.ingest.readers import RAW, FileRefused, RawFile, read_into
+from cx.ingest.scales import implied_scale, value_ranges
 from cx.storage import Store, StoreError, run
 from cx.storage.store import migrate
 from cx.storage.batches import Batch, get_batch, list_batches, new_batch_id, rollback_batch
+from cx.storage.fields import SOURCE_FIELD, mark_filters, tag_source
 
 Progress = Callable[[str, float], None]
 JSON_ERROR_LIMIT = 1000
@@ -45,6 +47,7 @@ class Preview:
     columns: list[dict[str, Any]]  # proposed mapping, one entry per column
     problem: str | None = None  # why the file cannot be loaded as it is (mapping level)
     problem_detail: Problem | None = None  # the same, when the user can settle it by a choice
+    derived: dict[str, str] = field(default_factory=dict)  # field -> how the load computes it
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class IngestReport:
     sha256: str | None = None
     problem: Problem | None = None  # a refusal the user can settle by a choice (problems.py)
     replaced: tuple[str, ...] = ()  # batches this load replaced (IngestOptions.replace)
+    flag: str = ""  # the command-line option that settles a refusal (the CLI shows it)
 
     @property
     def refused(self) -> bool:
@@ -135,12 +139,32 @@ def preview(source: str | Path | bytes, options: IngestOptions, rows: int = 20,
         frame = run(cur, f"SELECT * EXCLUDE (_row) FROM {RAW} ORDER BY _row LIMIT ?",
                     [rows]).df()
         frame.columns = _unique(headers)
-        columns, problem, detail = [], None, None
+        columns: list[dict[str, Any]] = []
+        problem, detail, derived = None, None, {}
         try:
-            columns = [s.describe() for s in make_plan(cur, raw, options).specs]
+            proposed = propose_plan(cur, raw, options)
+            columns = _with_implied_scales(cur, proposed)
+            derived = complete_plan(proposed, options).derived
         except ValueError as exc:
             problem, detail = str(exc), getattr(exc, "problem", None)
-        return Preview(raw, frame, columns, problem, detail)
+        return Preview(raw, frame, columns, problem, problem_detail=detail, derived=derived)
+
+
+def _with_implied_scales(cur: duckdb.DuckDBPyConnection, plan: Plan) -> list[dict[str, Any]]:
+    """Each column's description; score and rating columns whose values leave their scale get
+    `implied_scale` (what the values imply) for the page to propose (never nps: always 0-10)."""
+    rated = [s for s in plan.specs if s.kind in ("score", "rating") and s.field != "nps"]
+    ranges = value_ranges(cur, [s.position for s in rated])
+    out = []
+    for spec in plan.specs:
+        column = spec.describe()
+        found = ranges.get(spec.position) if spec in rated else None
+        implied = implied_scale(found, spec.scale) if found else None
+        if implied:
+            column["implied_scale"] = implied
+            column["values"] = (int(found[0]), int(found[1]))
+        out.append(column)
+    return out
 
 
 @contextmanager
@@ -209,7 +233,7 @@ def _run(store: Store, source: str | Path | bytes, options: IngestOptions,
         except (FileRefused, ValueError, StoreError) as exc:
             problem = exc.problem if isinstance(exc, IngestProblem) else None
             report = IngestReport("refused", options.table, name, message=str(exc), sha256=sha,
-                                  problem=problem)
+                                  problem=problem, flag=getattr(exc, "flag", ""))
         tick("done", 1.0)
         return report
 
@@ -247,6 +271,9 @@ def _inside(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions
                   mapping={**plan.describe(), "mapping": plan.mapping, "replaced": list(replaced),
                            **_provenance(raw, options)})
     loaded = loader.write(cur, plan, batch)
+    if plan.spec(SOURCE_FIELD) is None:  # a file's own source column is its source
+        tag_source(cur, options.table, batch_id, options.source or Path(report.file_name).stem)
+    mark_filters(cur, options.table, options.filters)
     if loaded != checked.rows_new:  # cannot happen inside one transaction; never record a lie
         raise ValueError(f"internal: expected {checked.rows_new} new rows, inserted {loaded}")
     message = (f"loaded {loaded} new rows as batch {batch_id}; {checked.rows_duplicate} already "
@@ -283,9 +310,9 @@ def _refused(report: IngestReport, checked: loader.Checked) -> IngestReport:
     rows = checked.rows_rejected
     message = (f"refused: {rows} of {checked.rows_read} rows have errors "
                f"({len(checked.errors)} in all); nothing was written. Fix the file, or load "
-               "the valid rows with --on-error skip")
+               "only the valid rows")
     return IngestReport("refused", **{**_fields(report), "rows_loaded": 0, "message": message,
-                                      "replaced": ()})
+                                      "replaced": (), "flag": "--on-error skip"})
 
 
 def batches(store: Store, include_rolled_back: bool = True) -> list[Batch]:

@@ -145,7 +145,7 @@ def _checks(i: int, spec: ColumnSpec) -> list[tuple[str, str]]:
         where = f"the {spec.field} scale {low}-{high}"
         out.append((f"{f} IS NOT NULL AND {f} <> floor({f})",
                     f"'not a whole number on {where}: ' || {shown}"))
-        hint = "" if spec.field == "nps" else f" (declare another with --scale {spec.field}=MIN-MAX)"
+        hint = "" if spec.field == "nps" else f" (declare another scale for {spec.field})"
         out.append((f"{f} = floor({f}) AND ({f} < {lit(low)} OR {f} > {lit(high)})",
                     f"{shown} || {lit(f' is outside {where}{hint}')}"))
     return out

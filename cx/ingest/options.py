@@ -51,6 +51,18 @@ def configured_limits() -> Limits:
     return Limits(s.max_upload_columns, s.max_upload_mb, s.min_date_year, s.max_future_days)
 
 
+class NeedsDeclaration(ValueError):
+    """A file problem the user settles by declaring something (a mapping, one date, an order).
+
+    The message says what is wrong and what to declare in words any front end can show (the
+    Upload page has no flags); `flag` is how the command line declares it, added by the CLI.
+    """
+
+    def __init__(self, message: str, flag: str) -> None:
+        super().__init__(message)
+        self.flag = flag
+
+
 @dataclass(frozen=True)
 class IngestOptions:
     table: str
@@ -74,6 +86,8 @@ class IngestOptions:
     # (date header, time header) pairs read as one timestamp; pairs named like Date/Time or
     # Call Date/Call Time are found without this
     date_time: tuple[tuple[str, str], ...] = ()
+    source: str | None = None  # the batch's `source` value (default: the file name's stem)
+    filters: tuple[str, ...] = ()  # extra dimensions to offer as sidebar filters
 
     def __post_init__(self) -> None:
         codes = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in self.missing.items()}

@@ -19,7 +19,7 @@ from cx.ingest.headers import (
     BOOKKEEPING, ColumnMatch, check_overrides, display_headers, match_columns, normalise,
     snake_case,
 )
-from cx.ingest.options import DEFAULT_SCALES, TENURE_UNITS, IngestOptions
+from cx.ingest.options import DEFAULT_SCALES, TENURE_UNITS, IngestOptions, NeedsDeclaration
 from cx.ingest.pairs import combine_date_time
 from cx.ingest.problems import MAP_COLUMN, MISSING_FIELD, ONE_DATE, IngestProblem, Problem
 from cx.ingest.profile import Profile, extra_kind, fits, profile_columns, time_family
@@ -67,11 +67,18 @@ def canonical_kind(table: str, name: str) -> str | None:
 
 def make_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions) -> Plan:
     """Headers + value profiles + the user's declarations -> a checked Plan (or ValueError)."""
+    return complete_plan(propose_plan(cur, raw, options), options)
+
+
+def propose_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions) -> Plan:
+    """Every column's proposed field, before checking that required fields have a source: the
+    Upload page shows this mapping even when a required field is missing, so it can be picked."""
     table = options.table
     headers = display_headers(raw.headers)
     if len(headers) == 1 and any(sep in headers[0] for sep in ";,\t|"):
-        raise ValueError(f"{raw.file_name}: read as a single column named {headers[0]!r}; the "
-                         f"delimiter {raw.delimiter!r} looks wrong (declare the delimiter)")
+        raise NeedsDeclaration(f"{raw.file_name}: read as a single column named {headers[0]!r}; "
+                               f"the delimiter {raw.delimiter!r} looks wrong (declare the "
+                               "delimiter)", "--delimiter")
     check_overrides(table, options.mapping)
     headers, paired = combine_date_time(cur, headers, options.date_time, options.mapping)
     profiles = profile_columns(cur, len(headers), na_codes=options.na_codes)
@@ -91,7 +98,7 @@ def make_plan(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptio
     specs = _exported_scales(specs, ignored, profiles, options)
     plan = Plan(table, specs, options.date, ignored={m.header: _IGNORED for m in ignored},
                 headers=tuple(headers))
-    return _complete(plan, options)
+    return plan
 
 
 _IGNORED = "written by a CX Lens export; the load records its own batch and scales"
@@ -215,7 +222,7 @@ def _check_declarations(specs: tuple[ColumnSpec, ...], headers: list[str],
                 raise ValueError(f"scale for {name}: no such field or header in this file")
 
 
-def _complete(plan: Plan, options: IngestOptions) -> Plan:
+def complete_plan(plan: Plan, options: IngestOptions) -> Plan:
     """Natural key and time field must have a source; derive what can honestly be derived."""
     table, derived = plan.table, {}
     key = NATURAL_KEY[table]

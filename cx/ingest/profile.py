@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import sqlglot.expressions as sx
 
-from cx.ingest.options import DEFAULT_NA_CODES, na_pattern
+from cx.ingest.options import DEFAULT_NA_CODES, NeedsDeclaration, na_pattern
 from cx.ingest.readers import RAW
 from cx.storage import run
 
@@ -183,10 +183,10 @@ def time_family(profile: Profile, header: str, order: str | None) -> str:
     if order in ("dmy", "mdy"):
         return order
     if profile.dmy == profile.mdy and profile.dmy > 0:
-        raise ValueError(
+        raise NeedsDeclaration(
             f"column {header!r}: dates such as 03/04/2023 read both day-first and month-first, "
-            "and no value settles it; declare the order with --date-order dmy or mdy"
-        )
+            "and no value settles it; declare the date order (day-first or month-first)",
+            "--date-order dmy or mdy")
     return "dmy" if profile.dmy > profile.mdy else ("mdy" if profile.mdy else "iso")
 
 

@@ -164,6 +164,25 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             "ALTER TABLE tickets ADD COLUMN resolved BOOLEAN",
         ),
     ),
+    (
+        5,
+        (
+            # Upload mappings saved by name, proposed again for a file with the same headers.
+            """CREATE TABLE mapping_templates (
+  name VARCHAR PRIMARY KEY,
+  table_name VARCHAR NOT NULL,
+  headers_key VARCHAR NOT NULL,     -- sha256 of the file's headers, in order, case-folded
+  headers VARCHAR NOT NULL,         -- JSON list of the headers as written
+  columns VARCHAR NOT NULL,         -- JSON: header -> {field, unit, scale, filter}
+  created_by VARCHAR,
+  created_at TIMESTAMP NOT NULL
+)""",
+            # Extra dimensions are sidebar filters only when an analyst marks them; those that
+            # were filters before this version stay filters.
+            "ALTER TABLE field_catalog ADD COLUMN is_filter BOOLEAN DEFAULT false",
+            "UPDATE field_catalog SET is_filter = (kind = 'dimension')",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

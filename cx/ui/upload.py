@@ -7,6 +7,7 @@ new data on its next run.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 import pandas as pd
@@ -15,62 +16,31 @@ import streamlit as st
 from cx.access import AccessDenied
 from cx.export import to_csv_bytes
 from cx.ingest import api
-from cx.ingest.options import UNITS, IngestOptions
-from cx.storage.schema import CANONICAL
+from cx.ingest.options import IngestOptions
+from cx.storage.batches import Batch
 from cx.ui import cached, context
+from cx.ui.analysis_views import plain
 from cx.ui.guard import require_action
 
-_NOT_LOADABLE = {"batch_id"}
 _LAST_REPORT = "cx_upload_report"
 
 
-def field_choices(table: str, proposed: list[str]) -> list[str]:
-    """Canonical fields of the table, then the proposed extra names (snake_case headers)."""
-    canonical = [f.name for f in CANONICAL[table] if f.name not in _NOT_LOADABLE]
-    return canonical + [p for p in proposed if p not in canonical]
+@st.cache_data(max_entries=8, show_spinner="Reading the file…")
+def _preview(sha: str, table: str, file_name: str, delimiter: str | None,
+             date_order: str | None, _data: bytes) -> api.Preview:
+    return api.preview(_data, IngestOptions(table=table, file_name=file_name,
+                                            delimiter=delimiter, date_order=date_order), rows=10)
 
 
-def _scale_text(scale: object) -> str:
-    return f"{scale[0]}-{scale[1]}" if isinstance(scale, (tuple, list)) and len(scale) == 2 else ""
+def preview(data: bytes, base: IngestOptions) -> tuple[str, api.Preview]:
+    """(sha256, preview) of an uploaded file, computed once per file and reading options.
 
-
-def mapping_editor(preview: api.Preview, table: str) -> pd.DataFrame:
-    """The proposed mapping as an editable table: field, unit and scale per source column."""
-    rows = pd.DataFrame([{
-        "header": c["header"], "field": c["field"], "kind": c["kind"], "how": c["how"],
-        "unit": c.get("unit") or "", "scale": _scale_text(c.get("scale")),
-        "note": c.get("note", ""),
-    } for c in preview.columns])
-    choices = field_choices(table, list(rows["field"])) if not rows.empty else []
-    return st.data_editor(
-        rows, hide_index=True, width="stretch", key=f"upload_mapping_{table}",
-        disabled=["header", "kind", "how", "note"],
-        column_config={
-            "field": st.column_config.SelectboxColumn("field", options=choices, required=True),
-            "unit": st.column_config.SelectboxColumn("unit", options=[""] + list(UNITS)),
-            "scale": st.column_config.TextColumn("scale", help="e.g. 1-5, 1-7, 0-10"),
-        },
-    )
-
-
-def options_from(edited: pd.DataFrame, preview: api.Preview, base: IngestOptions) -> IngestOptions:
-    """IngestOptions carrying only what the user changed (the rest stays automatic)."""
-    proposed = {c["header"]: c for c in preview.columns}
-    mapping, units, scales = {}, {}, {}
-    for r in edited.itertuples(index=False):
-        was = proposed.get(r.header, {})
-        if r.field and r.field != was.get("field"):
-            mapping[r.header] = r.field
-        if r.unit and r.unit != (was.get("unit") or ""):
-            units[r.header] = r.unit
-        if r.scale and r.scale != _scale_text(was.get("scale")):
-            low, _, high = str(r.scale).partition("-")
-            try:
-                scales[r.header] = (int(low), int(high))
-            except ValueError:
-                raise ValueError(f"scale of column {r.header!r} must look like 1-5, "
-                                 f"not {r.scale!r}") from None
-    return IngestOptions(**{**base.__dict__, "mapping": mapping, "units": units, "scales": scales})
+    The preview profiles every column (issue 12: a wide file costs seconds), so a click on the
+    page (every widget reruns the script) must not compute it again: keyed by the file's hash.
+    """
+    sha = hashlib.sha256(data).hexdigest()
+    return sha, _preview(sha, base.table, base.file_name or "upload.csv", base.delimiter,
+                         base.date_order, data)
 
 
 def _progress() -> Callable[[str, float], None]:
@@ -90,7 +60,7 @@ def run_ingest(data: bytes, options: IngestOptions, write: bool) -> api.IngestRe
         store = context.store()
         report = (api.load if write else api.validate)(store, data, options, progress=_progress())
     except (AccessDenied, ValueError) as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return None
     if write and report.status == "loaded":
         cached.clear()
@@ -100,8 +70,8 @@ def run_ingest(data: bytes, options: IngestOptions, write: bool) -> api.IngestRe
 
 def show_report(report: api.IngestReport) -> None:
     verb = {"loaded": "Loaded", "validated": "Checked (nothing written)"}.get(report.status)
-    (st.success if verb else st.error)(
-        f"{verb or 'Refused'}: {report.file_name} → {report.table}. {report.message}".strip())
+    (st.success if verb else st.error)(plain(
+        f"{verb or 'Refused'}: {report.file_name} → {report.table}. {report.message}".strip()))
     cols = st.columns(4)
     for col, (label, value) in zip(cols, (("Rows read", report.rows_read),
                                           ("Rows loaded" if report.status == "loaded" else
@@ -118,15 +88,30 @@ def show_report(report: api.IngestReport) -> None:
                            mime="text/csv", key="upload_errors_csv")
 
 
-def batches_table() -> pd.DataFrame:
+def batches_frame(batches: list[Batch]) -> pd.DataFrame:
+    """Every batch, the newest first."""
     rows = [{"batch": b.batch_id, "table": b.table_name, "source": b.source,
              "file": b.file_name or "", "uploader": b.uploader or "",
              "loaded at (UTC)": b.created_at, "read": b.rows_read, "loaded": b.rows_loaded,
              "rejected": b.rows_rejected, "duplicates": b.rows_duplicate, "status": b.status}
-            for b in api.batches(context.store())]
+            for b in reversed(batches)]
     return pd.DataFrame(rows, columns=["batch", "table", "source", "file", "uploader",
                                        "loaded at (UTC)", "read", "loaded", "rejected",
                                        "duplicates", "status"])
+
+
+def batch_label(batch: Batch) -> str:
+    """What tells batches apart in the rollback picker: file, time, rows, who, and the id."""
+    return (f"{batch.file_name or batch.source} · {batch.created_at:%d %b %Y %H:%M} UTC · "
+            f"{batch.rows_loaded:,} {batch.table_name} · by {batch.uploader or batch.source} · "
+            f"{batch.batch_id}")
+
+
+def rollback_picker(batches: list[Batch]) -> str | None:
+    """Active batches, the newest first (the default: usually the one to undo)."""
+    active = {b.batch_id: b for b in reversed(batches) if b.status == "active"}
+    return st.selectbox("Batch to roll back", list(active), key="upload_rollback_batch",
+                        format_func=lambda i: batch_label(active[i]), index=0 if active else None)
 
 
 def rollback(batch_id: str) -> None:
@@ -135,8 +120,13 @@ def rollback(batch_id: str) -> None:
         require_action("rollback")
         result = api.rollback(context.store(), batch_id)
     except (AccessDenied, ValueError) as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     cached.clear()
     st.success(f"Rolled back batch {batch_id}: {result['rows_removed']:,} {result['table']} "
                "records removed.")
+
+
+def all_batches() -> list[Batch]:
+    """Every batch, the oldest first (as stored)."""
+    return api.batches(context.store())

@@ -25,7 +25,7 @@ def store(tmp_path: Path) -> Store:
 
 def test_new_database_gets_every_table_and_the_latest_version(store: Store) -> None:
     assert store.table_counts() == {"responses": 0, "tickets": 0, "customers": 0, "batches": 0}
-    assert store.schema_version() == LATEST_VERSION == 4
+    assert store.schema_version() == LATEST_VERSION == 5
     for table, fields in CANONICAL.items():
         cols = [r[0] for r in store.query(f"DESCRIBE {table}")]
         assert cols == [f.name for f in fields]
@@ -41,12 +41,12 @@ def test_migration_from_an_older_version_keeps_data(tmp_path: Path) -> None:
     conn.close()
     forget_migrations()
     store = Store(path)
-    assert store.schema_version() == 4
+    assert store.schema_version() == LATEST_VERSION
     assert store.query("SELECT response_id, nps FROM responses") == [("r1", 9)]
     assert store.query("SELECT count(*) FROM field_catalog") == [(0,)]
     # and migrating again is a no-op
     with store.connect() as conn:
-        assert migrate(conn) == 4
+        assert migrate(conn) == LATEST_VERSION
     assert [v for v, _ in MIGRATIONS] == sorted(v for v, _ in MIGRATIONS)
 
 
