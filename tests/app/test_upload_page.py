@@ -18,7 +18,7 @@ from cx.ingest.templates import save_template
 from cx.records import filter_fields
 from cx.storage import Store
 from cx.ui.upload_mapping import editor_rows, options_from, scales_used
-from tests.app.conftest import app_test
+from tests.app.session import app_test
 
 # A survey export without any date column (the shape of the French NPS survey of issue 11).
 SURVEY = ("Répondant,Recommandation,Satisfaction,Magasin,Commentaire\n"
@@ -101,11 +101,12 @@ def test_no_message_on_the_page_names_a_command_line_flag(logins: dict[str, str]
     assert "nothing was written" in text and "not a number" in text
     assert not FLAG.search(text), FLAG.findall(text)
 
-    at = _upload_page(logins["analyst"], "tickets.csv", b"Channel,Opened At\nChat,2024-01-02\n",
-                      table="tickets")
+    # tickets without ids get ids from their content; customers must bring theirs
+    at = _upload_page(logins["analyst"], "customers.csv", b"Region,Plan\nEMEA,Pro\n",
+                      table="customers")
     at.button(key="upload_validate").click().run()
     text = _shown_text(at)
-    assert "**ticket_id**" in text and "no column for ticket_id" in text
+    assert "**customer_id**" in text and "no column for customer_id" in text
     assert not FLAG.search(text), FLAG.findall(text)
 
     ambiguous = b"Response ID,Submitted At,CSAT\nr1,03/04/2024,4\nr2,05/06/2024,5\n"

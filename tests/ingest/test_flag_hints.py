@@ -15,8 +15,8 @@ BAD_ROW = "Response ID,Submitted At,CSAT\nr1,2024-01-02,4\nr2,2024-01-02,good\n"
 def test_the_core_says_what_to_declare_and_the_cli_says_which_flag(
         run_cli: CliRunner, tmp_path: Path) -> None:
     preview = api.preview(NO_DATE.encode(), IngestOptions(table="tickets", file_name="t.csv"))
-    assert preview.problem == ("no column for opened_at (when the ticket was opened). Map a "
-                               "column to opened_at, or give one date for every row of the file")
+    assert preview.problem == ("no column for opened_at (when the ticket was opened). Choose the "
+                               "column that holds opened_at or give one date for every row")
     assert [c["field"] for c in preview.columns] == ["ticket_id", "channel"]  # still proposed
     path = tmp_path / "t.csv"
     path.write_text(NO_DATE, encoding="utf-8")

@@ -58,7 +58,7 @@ def test_migration_4_adds_the_resolved_flag_to_a_version_3_database(tmp_path: Pa
     conn.close()
     forget_migrations()
     store = Store(path)
-    assert store.schema_version() == 4
+    assert store.schema_version() == LATEST_VERSION
     assert [r[0] for r in store.query("DESCRIBE tickets")] == [f.name for f in CANONICAL["tickets"]]
     assert store.query("SELECT ticket_id, resolved FROM tickets") == [("t1", None)]
 
