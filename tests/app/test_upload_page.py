@@ -66,6 +66,7 @@ def _load(at: object) -> None:
     at.checkbox(key="upload_sure").check().run()
     at.button(key="upload_load").click().run()
     assert not at.exception, at.exception
+    assert "Loaded: " in _shown_text(at), _shown_text(at)  # a refused load fails here, not later
 
 
 def _store() -> Store:
