@@ -15,6 +15,7 @@ from cx.domain import Role
 from cx.storage import Store
 from tests.browser.conftest import Prepared, Server, copy_prepared
 from tests.browser.steps import SLOW, log_in, open_page, shot, wait_idle
+from tests.browser.test_navigation_offline import _CUT_TABLES
 from tests.browser.test_upload_survey import _drop_file
 
 pytestmark = pytest.mark.timeout(300)
@@ -62,6 +63,7 @@ def test_a_call_centre_export_is_loaded_through_the_page_and_shown(
 
     _choose_tickets(page)
     _drop_file(page, _calls(tmp_path))
+    assert page.evaluate(_CUT_TABLES, False) == []  # preview and mapping: every column in view
     _load(page, "calls-export.csv")
     main = page.locator('[data-testid="stMain"]')
     assert "Required field not recognised" not in main.inner_text()
