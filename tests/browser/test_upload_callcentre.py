@@ -16,7 +16,7 @@ from cx.storage import Store
 from tests.browser.conftest import Prepared, Server, copy_prepared
 from tests.browser.steps import SLOW, log_in, open_page, shot, wait_idle
 from tests.browser.test_navigation_offline import _CUT_TABLES
-from tests.browser.test_upload_survey import _drop_file
+from tests.browser.test_upload_survey import _drop_file, confirm_and_load
 
 pytestmark = pytest.mark.timeout(300)
 CALLS = 12  # rows of the export below
@@ -44,14 +44,6 @@ def _choose_tickets(page: Page) -> None:
     wait_idle(page)
 
 
-def _load(page: Page, file_name: str) -> None:
-    """Confirm the mapping as proposed and load."""
-    page.get_by_text("I checked the mapping: load this file").click()
-    wait_idle(page)
-    page.get_by_role("button", name="Load", exact=True).click()
-    page.get_by_text(f"Loaded: {file_name} → tickets").wait_for(timeout=SLOW)
-
-
 def test_a_call_centre_export_is_loaded_through_the_page_and_shown(
         prepared: Prepared, start_server, page: Page, tmp_path: Path) -> None:
     server: Server = start_server(*copy_prepared(prepared, tmp_path / "data"))
@@ -64,7 +56,7 @@ def test_a_call_centre_export_is_loaded_through_the_page_and_shown(
     _choose_tickets(page)
     _drop_file(page, _calls(tmp_path))
     assert page.evaluate(_CUT_TABLES, False) == []  # preview and mapping: every column in view
-    _load(page, "calls-export.csv")
+    confirm_and_load(page, "calls-export.csv", "tickets")
     main = page.locator('[data-testid="stMain"]')
     assert "Required field not recognised" not in main.inner_text()
     assert not re.search(r"(?<![\w-])--[a-z]", main.inner_text())
