@@ -84,7 +84,7 @@ def mapping_editor(rows: pd.DataFrame, table: str, key: str) -> pd.DataFrame:
                                        "filter to everyone (otherwise kept as a field)",
                 width=100),
             "note": st.column_config.TextColumn("note", width=200,
-                                                help="click a cell to read a long note whole"),
+                                                help="drag the edge of this header to widen it"),
         },
     )
 
