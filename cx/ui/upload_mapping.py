@@ -70,21 +70,14 @@ def mapping_editor(rows: pd.DataFrame, table: str, key: str) -> pd.DataFrame:
     return st.data_editor(
         rows, hide_index=True, width="stretch", key=key,
         disabled=["header", "kind", "note"],
-        column_config={  # widths that fit the page's frame: the note column is never cut off
-            "header": st.column_config.TextColumn("header", width=150),
-            "field": st.column_config.SelectboxColumn("field", options=choices, required=True,
-                                                      width=140),
-            "kind": st.column_config.TextColumn("kind", width=80),
+        column_config={
+            "field": st.column_config.SelectboxColumn("field", options=choices, required=True),
             "unit": st.column_config.SelectboxColumn("unit", options=[""] + list(UNITS),
-                                                     help="durations only", width=70),
-            "scale": st.column_config.TextColumn("scale", help="scores and ratings, e.g. 1-5",
-                                                 width=60),
+                                                     help="durations only"),
+            "scale": st.column_config.TextColumn("scale", help="scores and ratings, e.g. 1-5"),
             "filter": st.column_config.CheckboxColumn(
                 "sidebar filter", help="extra text dimensions only: offer it as a sidebar "
-                                       "filter to everyone (otherwise kept as a field)",
-                width=100),
-            "note": st.column_config.TextColumn("note", width=200,
-                                                help="drag the edge of this header to widen it"),
+                                       "filter to everyone (otherwise kept as a field)"),
         },
     )
 
