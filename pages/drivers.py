@@ -108,5 +108,22 @@ ui.chart(views.quadrant_hover(fig, kda), "drivers_quadrant", selectable=False)
 st.caption("Dotted lines: average importance (1 / number of drivers) and average score. Top left "
            "= fix first; top right = maintain; bottom right = possible over-investment. "
            "Whiskers: 95% bootstrap CI of each share.")
+# Short headers and set widths, so all ten columns fit the page's frame (issue 11 item 9: no
+# table cuts off its last column); the long names stay as each header's tooltip.
+DRIVER_COLUMNS = {
+    "rank": st.column_config.NumberColumn("#", width=40, help="rank"),
+    "driver": st.column_config.TextColumn(width=150),
+    "field": st.column_config.TextColumn(width=110),
+    "share of R²": st.column_config.TextColumn("share", width=70, help="share of R²"),
+    "95% CI (bootstrap)": st.column_config.TextColumn("95% CI", width=120,
+                                                      help="95% CI (bootstrap)"),
+    "importance (R² part)": st.column_config.TextColumn("R² part", width=80,
+                                                        help="importance (R² part)"),
+    "r with outcome": st.column_config.TextColumn("r", width=80, help="r with outcome"),
+    "performance (mean)": st.column_config.TextColumn("mean", width=70,
+                                                      help="performance (mean)"),
+    "quadrant": st.column_config.TextColumn(width=130),
+    "sign flip": st.column_config.TextColumn("flip", width=50, help="sign flip"),
+}
 ui.table(views.driver_rows(kda), "drivers_table", f"key drivers {outcome} {view.period_text()}",
-         export=kda.drivers)
+         export=kda.drivers, column_config=DRIVER_COLUMNS)

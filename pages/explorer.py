@@ -51,7 +51,7 @@ if page_no > result.pages:  # the filters shrank the result since the page numbe
     st.rerun()
 
 st.caption(f"{result.total:,} {table} match ({period_text(filters.dates)}); "
-           f"page {page_no} of {result.pages:,}.")
+           f"page {page_no} of {result.pages:,}." + explorer.sideways_note(result.rows))
 ui.table(result.rows, "explorer", f"{table} page {page_no}")
 ui.records_export(query, result.total)
 explorer.full_verbatims(result.rows, table)

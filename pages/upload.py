@@ -69,6 +69,7 @@ with load_tab:
         if used := mapping.scales_used(edited, options):
             st.caption(f"Scales used: {used}")
         mapping.save_template_form(edited, table, user.username)
+        upload.demo_mode_note()
         check, confirm = st.columns(2)
         if check.button("Validate", key="upload_validate", icon=":material/fact_check:"):
             upload.run_ingest(data, options, write=False)

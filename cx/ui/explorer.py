@@ -71,3 +71,15 @@ def full_verbatims(rows: pd.DataFrame, table: str) -> None:
         for i, column, text in texts:
             st.caption(f"Row {int(i) + 1} · {column}")
             st.text(text)
+
+
+WIDE_TABLE = 8  # columns: more than a page's frame shows at once at the usual widths
+
+
+def sideways_note(rows: pd.DataFrame) -> str:
+    """Said when the records table holds more columns than its frame shows: the explorer keeps
+    every column of the file (it cannot choose which matter), so the table scrolls sideways
+    inside its frame and the last column is reached there (issue 11 item 9)."""
+    if len(rows.columns) <= WIDE_TABLE:
+        return ""
+    return f" All {len(rows.columns)} columns are shown: scroll the table sideways to see the last."

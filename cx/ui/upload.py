@@ -13,11 +13,13 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from cx import cookie_key
 from cx.access import AccessDenied
 from cx.export import to_csv_bytes
 from cx.ingest import api
 from cx.ingest.options import IngestOptions
 from cx.storage.batches import Batch
+from cx.summary import demo_mode
 from cx.ui import cached, context
 from cx.ui.analysis_views import plain
 from cx.ui.guard import require_action
@@ -66,6 +68,29 @@ def run_ingest(data: bytes, options: IngestOptions, write: bool) -> api.IngestRe
         cached.clear()
     st.session_state[_LAST_REPORT] = report
     return report
+
+
+def demo_mode_note() -> None:
+    """While only the demo data is loaded: what the first real load changes, and what it does not.
+
+    True to what the app does: demo_mode ends with the first non-demo batch, ensure_demo never
+    brings the demo back, the demo's batches can be rolled back on the Batches tab (analysts and
+    admins), and logins go on being signed by the same key, unless the server was configured
+    with a weak cookie key, which is refused outside demo mode (cx.cookie_key.problem).
+    """
+    if not demo_mode(context.store()):
+        return
+    change = ("This is the first real upload: demo mode ends. The demo data stays beside your "
+              "file until an analyst or admin rolls back its batches (source demo) on the "
+              "Batches tab")
+    configured = context.settings().cookie_key
+    if configured and cookie_key.weakness(configured):
+        st.warning(f"{change}. The server's configured cookie key is too weak to be used "
+                   "outside demo mode: after this load the app stops with an error for everyone "
+                   "until an admin replaces or removes that key.", icon=":material/warning:")
+    else:
+        st.info(f"{change}; logins and sessions keep working as before.",
+                icon=":material/info:")
 
 
 def show_report(report: api.IngestReport) -> None:

@@ -228,3 +228,22 @@ def test_a_column_sent_to_nps_is_always_checked_on_0_to_10() -> None:
     options = options_from(rows, preview, api.IngestOptions(table="responses"))
     assert "Recommandation" not in options.scales  # the 1-10 typed in the editor is not used
     assert "Recommandation → nps 0-10" in scales_used(rows, options)
+
+
+def test_the_page_says_what_the_first_real_upload_changes(
+        logins: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CX_COOKIE_KEY", raising=False)  # none configured: a generated key signs
+    at = _upload_page(logins["analyst"], "enquete.csv", SURVEY)
+    notes = [e.value for e in at.info if "demo mode ends" in e.value]
+    assert notes == ["This is the first real upload: demo mode ends. The demo data stays beside "
+                     "your file until an analyst or admin rolls back its batches (source demo) "
+                     "on the Batches tab; logins and sessions keep working as before."]
+    monkeypatch.setenv("CX_COOKIE_KEY", "changeme")  # refused outside demo mode
+    at.run()
+    assert any("app stops with an error for everyone" in w.value for w in at.warning)
+    monkeypatch.delenv("CX_COOKIE_KEY")
+    _one_date(at)
+    _load(at)
+    at.run()  # demo mode is over: nothing more to announce
+    assert not [e for e in at.info if "demo mode" in e.value]
+    assert not [w for w in at.warning if "demo mode" in w.value]

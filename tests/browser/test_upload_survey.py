@@ -51,10 +51,15 @@ def _one_date_and_load(page: Page, file_name: str) -> None:
     page.get_by_text("one date for every row", exact=True).click()
     page.get_by_text("The date of every row").wait_for()
     wait_idle(page)
+    confirm_and_load(page, file_name, "responses")
+
+
+def confirm_and_load(page: Page, file_name: str, table: str) -> None:
+    """Tick "I checked the mapping", press Load and wait for the success line."""
     page.get_by_text("I checked the mapping: load this file").click()
     wait_idle(page)
     page.get_by_role("button", name="Load", exact=True).click()
-    page.get_by_text(f"Loaded: {file_name} → responses").wait_for(timeout=SLOW)
+    page.get_by_text(f"Loaded: {file_name} → {table}").wait_for(timeout=SLOW)
 
 
 def test_a_survey_without_a_date_is_loaded_through_the_page_and_shown(
