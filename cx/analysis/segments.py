@@ -168,7 +168,9 @@ def _finish(table: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:
     table["rank"] = rank_by_bound(table, higher_is_better)
     order = table.assign(_r=table["rank"].fillna(math.inf)).sort_values(
         ["_r", "n"], ascending=[True, False], kind="stable")
-    return order[list(COLUMNS)].reset_index(drop=True)
+    # deff / n_eff (METHODS.md §0.1) where the metric has them, so pages can show effective n
+    extra = [c for c in ("deff", "n_eff") if c in order]
+    return order[[*COLUMNS, *extra]].reset_index(drop=True)
 
 
 def segment_table(engine: Engine, metric: str, by: str,
