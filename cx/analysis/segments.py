@@ -198,7 +198,7 @@ def compare_segments(query: MetricQuery, stats: pd.DataFrame, conf: float,
     if kind is None:
         raise ValueError(f"{mdef.name} is a {mdef.type.value} metric: no segment test fits it")
     # finish_rows hides small segments and, for one-way tables, enough others that the hidden
-    # ones together reach the privacy floor (cx.metrics.finish.protect_complement)
+    # ones together reach the privacy floor (cx.metrics.suppress.protect_complement)
     shown = finish_rows(query, mdef, stats, conf, thresholds).rename(columns={by: "segment"})
     # Hidden segments leave every test, "rest" included: a visible segment's difference from a
     # rest that held a hidden one would let the hidden value be solved back (issue 14 item 2).
