@@ -52,6 +52,8 @@ class Tile:
     previous_period: DateRange | None
     in_family: bool = False  # tested with both periods eligible by n (§7.3): joins the BH family
     q: float = math.nan  # Benjamini–Hochberg over the tiles shown together (see ``tiles``)
+    deff: float = 1.0  # design effect of the period's value (METHODS.md §0.1); 1 = no repeats
+    n_eff: float = math.nan  # effective n = n / deff
 
     @property
     def significant(self) -> bool:
@@ -93,6 +95,16 @@ def _first(rows: pd.DataFrame) -> dict[str, Any]:
 def _num(row: dict[str, Any], key: str) -> int:
     value = row.get(key)
     return 0 if value is None or (isinstance(value, float) and math.isnan(value)) else int(value)
+
+
+def _float(row: dict[str, Any], key: str, default: float) -> float:
+    """A number from a result row; the default where the column is absent or empty."""
+    value = row.get(key)
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+    return default if math.isnan(out) else out
 
 
 def _period(engine: Engine, query: MetricQuery) -> tuple[dict[str, Any], pd.DataFrame | None]:
@@ -161,6 +173,7 @@ def tile(engine: Engine, metric: str, filters: Filters) -> Tile:
         p=math.nan if test is None else float(test.p), tested=test is not None,
         spark=spark, period=filters.dates, previous_period=prev_dates,
         in_family=in_family, q=float(test.p) if in_family and test is not None else math.nan,
+        deff=_float(row, "deff", 1.0), n_eff=_float(row, "n_eff", float(_num(row, "n"))),
     )
 
 
@@ -170,5 +183,5 @@ def tiles_frame(tiles: list[Tile]) -> pd.DataFrame:
         "metric": t.metric, "label": t.label, "unit": t.unit, "value": t.value, "n": t.n,
         "ci_low": t.ci_low, "ci_high": t.ci_high, "reliability": t.reliability,
         "previous": t.previous, "change": t.change, "p": t.p, "q": t.q,
-        "significant": t.significant,
+        "significant": t.significant, "deff": t.deff, "n_eff": t.n_eff,
     } for t in tiles])

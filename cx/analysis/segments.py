@@ -168,7 +168,9 @@ def _finish(table: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:
     table["rank"] = rank_by_bound(table, higher_is_better)
     order = table.assign(_r=table["rank"].fillna(math.inf)).sort_values(
         ["_r", "n"], ascending=[True, False], kind="stable")
-    return order[list(COLUMNS)].reset_index(drop=True)
+    # deff / n_eff (METHODS.md §0.1) where the metric has them, so pages can show effective n
+    extra = [c for c in ("deff", "n_eff") if c in order]
+    return order[[*COLUMNS, *extra]].reset_index(drop=True)
 
 
 def segment_table(engine: Engine, metric: str, by: str,
@@ -196,7 +198,7 @@ def compare_segments(query: MetricQuery, stats: pd.DataFrame, conf: float,
     if kind is None:
         raise ValueError(f"{mdef.name} is a {mdef.type.value} metric: no segment test fits it")
     # finish_rows hides small segments and, for one-way tables, enough others that the hidden
-    # ones together reach the privacy floor (cx.metrics.finish.protect_complement)
+    # ones together reach the privacy floor (cx.metrics.suppress.protect_complement)
     shown = finish_rows(query, mdef, stats, conf, thresholds).rename(columns={by: "segment"})
     # Hidden segments leave every test, "rest" included: a visible segment's difference from a
     # rest that held a hidden one would let the hidden value be solved back (issue 14 item 2).

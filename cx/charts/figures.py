@@ -16,6 +16,7 @@ from cx.charts.format import (
     axis_tickformat, axis_title, format_ci, format_duration, format_value,
 )
 from cx.charts.text import BR
+from cx.stats.clusters import effective_n_text
 from cx.charts.theme import (
     ACCENT, BAD, BADGE_COLOR, GOOD, MUTED, PALETTE, PRIMARY, TIER_COLOR, band_fill, styled,
 )
@@ -25,6 +26,8 @@ def _hover_lines(df: pd.DataFrame, unit: str) -> list[str]:
     return [
         f"{format_value(r.value, unit)}{BR}95% CI {format_ci(r.ci_low, r.ci_high, unit)}"
         f"{BR}n = {int(r.n):,}" + ("" if r.reliability == "ok" else f" ({r.reliability})")
+        + (f"{BR}{t}" if (t := effective_n_text(getattr(r, "deff", None),
+                                                  getattr(r, "n_eff", None))) else "")
         for r in df.itertuples()
     ]
 

@@ -18,7 +18,7 @@ from cx.analysis.drivers import key_drivers
 from cx.analysis.segments import segment_table
 from cx.analysis.trends import BASELINES, trend_analysis
 from cx.cli.base import CommandRefused, CommandResult
-from cx.cli.metric import _filters
+from cx.cli.metric import _filters, empty_shape
 from cx.config import Settings
 from cx.domain import Grain
 from cx.metrics import Engine
@@ -87,24 +87,33 @@ def _text(reading: str, table: pd.DataFrame, columns: list[str]) -> str:
 def _segments(args: argparse.Namespace, engine: Engine) -> CommandResult:
     res = segment_table(engine, args.metric, args.by, _filters(args))
     cols = ["segment", "value", "n", "ci_low", "ci_high", "diff_vs_rest", "p", "q", "badge"]
-    return CommandResult(data=res.to_dict(), text=_text(res.reading, res.table, cols))
+    empty = bool(res.table.empty or (res.table["n"].fillna(0) == 0).all())
+    data = empty_shape(res.to_dict(), empty, "metric", "rows")
+    data["comparable"] = data["comparable"] and not empty  # nothing to compare
+    return CommandResult(data=data, text=_text(res.reading, res.table, cols))
 
 
 def _correlation(args: argparse.Namespace, engine: Engine) -> CommandResult:
     res = correlation_analysis(engine, args.table, args.x, args.y, args.method, args.control,
                                _filters(args))
-    return CommandResult(data=res.to_dict(), text=_text(res.reading, res.by_group,
-                                                        list(res.by_group.columns)))
+    data = empty_shape(res.to_dict(), not res.summary["n"], "pair of fields", "by_group",
+                       "bins")
+    return CommandResult(data=data, text=_text(res.reading, res.by_group,
+                                               list(res.by_group.columns)))
 
 
 def _drivers(args: argparse.Namespace, engine: Engine) -> CommandResult:
     names = [d.strip() for d in args.drivers.split(",") if d.strip()] if args.drivers else None
     res = key_drivers(engine, args.table, args.outcome, names, _filters(args), args.seed)
     cols = ["name", "importance", "share", "ci_low", "ci_high", "r", "performance", "quadrant"]
-    return CommandResult(data=res.to_dict(), text=_text(res.reading, res.drivers, cols))
+    data = empty_shape(res.to_dict(), not res.n, "outcome and its drivers", "drivers")
+    return CommandResult(data=data, text=_text(res.reading, res.drivers, cols))
 
 
 def _trend(args: argparse.Namespace, engine: Engine) -> CommandResult:
     res = trend_analysis(engine, args.metric, args.grain, _filters(args), args.baseline)
     cols = ["period", "value", "n", "ci_low", "ci_high", "change", "change_p"]
-    return CommandResult(data=res.to_dict(), text=_text(res.reading, res.table, cols))
+    empty = bool(res.table.empty or (res.table["n"].fillna(0) == 0).all())
+    data = empty_shape(res.to_dict(), empty, "metric", "rows")
+    data["comparable"] = data["comparable"] and not empty
+    return CommandResult(data=data, text=_text(res.reading, res.table, cols))

@@ -73,6 +73,23 @@ def build_query(args: argparse.Namespace) -> MetricQuery:
         raise CommandRefused(str(exc)) from None
 
 
+NOTHING_MATCHES = ("nothing matches the filters: no record in scope has a value for this "
+                   "{what}; widen --where / --from / --to")
+
+
+def empty_shape(data: dict[str, Any], empty: bool, what: str, *lists: str) -> dict[str, Any]:
+    """One empty shape for every reading command (issue 14 item 9): the same keys as an answer
+    with data, plus ``empty``; when nothing matches, the row lists named are [] (no rows of
+    zeros or nulls) and ``notes`` says so first. The exit code stays 0: an empty answer is an
+    answer, not an error."""
+    data["empty"] = empty
+    if empty:
+        for name in lists:
+            data[name] = []
+        data["notes"] = [NOTHING_MATCHES.format(what=what), *data.get("notes", [])]
+    return data
+
+
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return "-" if math.isnan(value) else f"{value:.4f}"
@@ -99,4 +116,7 @@ def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
         result = engine.run(query)
     except ValueError as exc:
         raise CommandRefused(str(exc)) from None
-    return CommandResult(data=result.to_dict(), text=_text(result))
+    empty = bool(result.rows.empty or (result.rows["n"].fillna(0) == 0).all())
+    data = empty_shape(result.to_dict(), empty, "metric", "rows")
+    text = _text(result) + (f"\nnote: {data['notes'][0]}" if empty else "")
+    return CommandResult(data=data, text=text)

@@ -16,6 +16,7 @@ import pandas as pd
 from cx.config import Thresholds
 from cx.metrics.catalog import MetricDef, MetricType, Unit
 from cx.metrics.query import VALUE_COLUMNS, MetricQuery
+from cx.metrics.suppress import protect_complement, protect_margins
 from cx.stats.means import mean_estimate
 from cx.stats.nps import nps_estimate
 from cx.stats.proportions import wilson
@@ -263,6 +264,8 @@ def to_rows(metric: MetricDef, items: list[tuple[Row, Estimate, dict[str, Any]]]
     frame = frame[columns + [c for c in frame.columns if c not in columns]]
     if len(keys) == 1 and len(frame) > 1:  # one-way tables: their total is shown elsewhere
         frame = protect_complement(frame, thresholds.privacy_floor_n, keys)
+    elif len(keys) == 2 and len(frame) > 1:  # heat maps: row and column totals are shown too
+        frame = protect_margins(frame, thresholds.privacy_floor_n, keys)
     return frame
 
 
@@ -271,31 +274,3 @@ def _safe(extra: dict[str, Any]) -> dict[str, Any]:
     handful of answers would reveal individual answers."""
     keep = ("n_missing", "mixed_scales", "clv_source", "excluded", "no_data_reason")
     return {k: (v if k in keep else None) for k, v in extra.items()}
-
-
-SAFE_COLUMNS = ("n", "reliability", "n_missing", "mixed_scales", "clv_source", "excluded",
-                "no_data_reason")
-
-
-def protect_complement(frame: pd.DataFrame, floor: int, keys: tuple[str, ...]) -> pd.DataFrame:
-    """Secondary suppression for one-way tables (segments, periods) whose total is shown
-    elsewhere: total minus the visible groups is the hidden groups together, so their combined
-    n must reach the privacy floor too; else the smallest visible groups are hidden as well.
-    A hidden row keeps its keys, n and data-quality flags, nothing that depends on its answers.
-    """
-    tiers = frame["reliability"].astype(str)
-    hidden_n = int(frame.loc[tiers == "suppressed", "n"].sum())
-    if hidden_n == 0 or hidden_n >= floor:
-        return frame
-    out = frame.copy()
-    for idx in out[tiers.map(lambda t: not hidden(t))].sort_values("n", kind="stable").index:
-        if hidden_n >= floor:
-            break
-        out.loc[idx, "reliability"] = "suppressed"
-        hidden_n += int(out.loc[idx, "n"])
-    blank = [c for c in out.columns if c not in SAFE_COLUMNS and c not in keys]
-    gone = out["reliability"] == "suppressed"
-    out[blank] = out[blank].astype(object).where(~gone, None)
-    for c in ("value", "ci_low", "ci_high"):
-        out[c] = pd.to_numeric(out[c], errors="coerce")
-    return out

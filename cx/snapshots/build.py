@@ -119,22 +119,34 @@ def _change(metric: str, this: dict, prev: dict, counts: pd.DataFrame | None,
     return out
 
 
-def _control(counts: pd.DataFrame, week: IsoWeek, privacy_floor: int) -> dict[str, Any]:
+def _control(counts: pd.DataFrame, week: IsoWeek, privacy_floor: int,
+             shown: pd.DataFrame) -> dict[str, Any]:
     """p-chart (METHODS.md §8.2): each week judged against the 12 weeks before it ("trailing");
-    too few baseline weeks say so, and hidden (small-n) weeks show neither share nor limits."""
+    too few baseline weeks say so, and hidden weeks (small n, or hidden by the weekly table's
+    complement rule in ``shown``) show neither share nor limits."""
     weeks = [week.shift(-k) for k in range(BASELINE_WEEKS, -1, -1)]
     sums = [_counts_of(counts, w) for w in weeks]
     x = np.array([c.get("x", 0.0) for c in sums])
     n = np.array([c.get("n", 0.0) for c in sums])
     if n[:-1].sum() == 0 or n[-1] == 0:
         return {"status": "no data", "out_of_control": False, "points": []}
+    gone = set(shown.loc[shown["reliability"] == "suppressed", "week"])
     chart = control_chart(pd.Series([str(w) for w in weeks]), x, n, baseline="trailing",
-                          privacy_floor=privacy_floor)
+                          privacy_floor=privacy_floor, hide=np.array([str(w) in gone
+                                                                      for w in weeks]))
     rows = clean(chart.rename(columns={"period": "week"}).to_dict(orient="records"))
     rows = rows[-HISTORY_WEEKS:]
     last = rows[-1]
     return {"status": last["status"], "out_of_control": last["out_of_control"],
             "lcl": last["lcl"], "ucl": last["ucl"], "centre": last["centre"], "points": rows}
+
+
+def headline_point(engine: Engine, metric: str, week: IsoWeek,
+                   as_of: dt.datetime) -> dict[str, Any]:
+    """The week's value as ``metric_block`` reports it: from the same 13-week weekly table, so
+    the same weeks are hidden by the complement rule (a check that recomputed the week alone
+    would see a value the snapshot hid, and call an unchanged week "restated")."""
+    return _point(weekly(engine, metric, week.shift(-BASELINE_WEEKS), week, as_of)[0], week)
 
 
 def metric_block(engine: Engine, metric: str, week: IsoWeek, as_of: dt.datetime) -> dict[str, Any]:
@@ -153,7 +165,8 @@ def metric_block(engine: Engine, metric: str, week: IsoWeek, as_of: dt.datetime)
                                counts, week, engine.settings.confidence),
              "history": history, "control": None, "comparable": mixed is None, "note": mixed}
     if metric == CONTROL_METRIC and counts is not None and not mixed:
-        block["control"] = _control(counts, week, engine.settings.thresholds.privacy_floor_n)
+        block["control"] = _control(counts, week, engine.settings.thresholds.privacy_floor_n,
+                                    shown)
     return block
 
 

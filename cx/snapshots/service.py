@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from cx.config import Settings
 from cx.metrics import Engine, MetricQuery
-from cx.snapshots.build import HEADLINES, clean, flag_significance, metric_block
+from cx.snapshots.build import (HEADLINES, clean, flag_significance, headline_point,
+                               metric_block)
 from cx.snapshots.drivers import top_drivers
 from cx.snapshots.headlines import headline_sentences
 from cx.snapshots.movers import top_movers
@@ -138,10 +139,9 @@ def restated(store: Store, settings: Settings, snapshot: Snapshot) -> list[Resta
     week, as_of = snapshot.week, dt.datetime.fromisoformat(snapshot.payload["as_of"])
     out = []
     with store.connect():  # keep the instance open across the queries (see build_payload)
-        fresh = [engine.run(MetricQuery(m["name"], week.filters(), as_of=as_of)).rows
+        fresh = [headline_point(engine, m["name"], week, as_of)
                  for m in snapshot.payload["metrics"]]
-    for m, rows in zip(snapshot.payload["metrics"], fresh):
-        now = clean(rows.iloc[0].to_dict()) if len(rows) else {"value": None, "n": 0}
+    for m, now in zip(snapshot.payload["metrics"], fresh):
         value_moved = (now["value"] is None) != (m["value"] is None) or (
             now["value"] is not None and abs(now["value"] - m["value"]) > RESTATE_TOLERANCE)
         if value_moved or int(now["n"]) != int(m["n"]):

@@ -29,6 +29,8 @@ from cx.stats.types import Estimate, TestResult, check_conf, z_value
 
 # Below this the design effect is 1 up to rounding (every answer its own cluster gives exactly 1).
 DEFF_TOLERANCE = 1e-9
+# METHODS.md §0.1: the design effect is shown next to n when it is above this.
+SHOW_DEFF = 1.1
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,19 @@ class ClusterSums:
     ss: float  # sum over clusters of S_c^2
     ns: float  # sum over clusters of n_c * S_c
     nn: float  # sum over clusters of n_c^2
+
+
+def effective_n_text(deff: object, n_eff: object) -> str:
+    """'answers repeat per customer: effective n = …' when deff > 1.1, else '' (METHODS.md
+    §0.1): every place that shows a value with its n shows this beside it, so a reader knows
+    the interval is as wide as n_eff independent answers would give, not n."""
+    try:
+        d, e = float(deff), float(n_eff)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    if not (math.isfinite(d) and math.isfinite(e)) or d <= SHOW_DEFF:
+        return ""
+    return f"answers repeat per customer: effective n = {e:,.0f} (design effect {d:.2f})"
 
 
 def design_effect(c: ClusterSums) -> float:

@@ -22,6 +22,7 @@ from cx.charts.format import format_change, format_ci, format_value
 from cx.charts.text import BR, inert, md_plain
 from cx.charts.theme import BADGE_COLOR, MUTED
 from cx.metrics import MetricDef
+from cx.stats.clusters import effective_n_text
 
 NOT_SET = "(not set)"
 TEST_NAMES = {"chi2_homogeneity": "chi-square test of equal shares",
@@ -66,6 +67,18 @@ def split_fields(dims: list[str], metric: MetricDef) -> list[str]:
     return [d for d in allowed if not d.endswith("_id") and d != metric.column]
 
 
+def effective_n_column(df: pd.DataFrame) -> dict[str, list[str]]:
+    """An "effective n" column when some row's answers repeat per customer (deff > 1.1,
+    METHODS.md §0.1); no column otherwise."""
+    if "deff" not in df or "n_eff" not in df:
+        return {}
+    texts = [effective_n_text(d, e) for d, e in zip(df["deff"], df["n_eff"], strict=True)]
+    if not any(texts):
+        return {}
+    return {"effective n": [f"{float(e):,.0f} (design effect {float(d):.2f})" if t else ""
+                            for t, d, e in zip(texts, df["deff"], df["n_eff"], strict=True)]}
+
+
 def segment_rows(a: SegmentAnalysis) -> pd.DataFrame:
     """The segments table as shown: formatted values, differences vs the rest, p, BH q, badge."""
     t = a.table
@@ -82,6 +95,7 @@ def segment_rows(a: SegmentAnalysis) -> pd.DataFrame:
         "q (BH)": [p_text(q) for q in t["q"]],
         "badge": t["badge"].astype(str),
         "rank": ["–" if pd.isna(r) else str(int(r)) for r in t["rank"]],
+        **effective_n_column(t),
     })
 
 

@@ -23,6 +23,8 @@ from cx.export import records_csv, records_xlsx, to_csv_bytes, to_xlsx_bytes
 from cx.kpis import Tile
 from cx import access
 from cx.records import Drill, RecordQuery
+from cx.stats.clusters import effective_n_text
+from cx.ui.analysis_views import effective_n_column
 from cx.ui import cached, context, guard
 
 EXPLORER = access.page("explorer")  # where every drill-down lands
@@ -122,6 +124,7 @@ def metric_rows(df: pd.DataFrame, keys: Sequence[str], unit: str) -> pd.DataFram
                                                              strict=True)],
         "n": df["n"].astype(int),
         "reliability": df["reliability"].astype(str),
+        **effective_n_column(df),
     })
 
 
@@ -129,6 +132,7 @@ def metric_export(df: pd.DataFrame, keys: Sequence[str], unit: str) -> pd.DataFr
     """A metric result for download: keys, then numbers as numbers and the unit they are in
     (shares as fractions, times in hours)."""
     cols = [*keys, "value", "ci_low", "ci_high", "n", "reliability"]
+    cols += [c for c in ("deff", "n_eff") if c in df]
     return df[cols].assign(n=df["n"].astype(int), unit=unit)
 
 
@@ -172,8 +176,10 @@ def kpi_tile(t: Tile) -> None:
         st.metric(t.label, format_value(t.value, t.unit), delta=delta, delta_color=colour,
                   help=" ".join(x for x in (t.help, test) if x), border=False)
         prev = "" if math.isnan(t.previous) else f"previous {format_value(t.previous, t.unit)}; "
+        repeats = effective_n_text(t.deff, t.n_eff)
         st.caption(f"95% CI {format_ci(t.ci_low, t.ci_high, t.unit)} · n = {t.n:,}"
                    + ("" if t.reliability == "ok" else f" ({t.reliability})")
+                   + (f"  \n{repeats}" if repeats else "")
                    + f"  \n{prev}{_tile_words(t)}")
         if len(t.spark) > 1:
             st.plotly_chart(figures.sparkline([v for v in t.spark]), key=f"spark_{t.metric}",
