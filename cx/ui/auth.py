@@ -2,12 +2,12 @@
 
 The password is checked by `cx.login_throttle.attempt` (bcrypt through cx.users, slowed per name
 and client); the cookie that keeps a login across page refreshes is an opaque, signed, revocable
-token from `cx.sessions`, set and deleted as HttpOnly by our own route (cx.ui.cookie_route), which
-the page reaches with a one-time ticket: no script in the page can read it. Every run checks the logged-in user against the credentials file: a removed
-user, a role change, a password reset or a logout elsewhere (all bump the user's session version)
-ends this session on its next run.
-
-Even so the token names nobody, is useless without its stored digest, and dies on logout.
+token from `cx.sessions`, set and deleted as HttpOnly by our own route (cx.ui.cookie_route),
+which the page reaches with a one-time ticket: no script in the page can read it. Every run
+checks the logged-in user against the credentials file: a removed user, a role change, a password
+reset or a logout elsewhere (all bump the user's session version) ends this session on its next
+run. The token names nobody, is useless without its stored digest, and dies on logout
+(SECURITY.md).
 """
 
 from __future__ import annotations

@@ -13,24 +13,12 @@ from playwright.sync_api import Page, expect
 from cx import access
 from cx.domain import Role
 from tests.browser.conftest import Prepared, Server, copy_prepared
-from tests.browser.steps import LOGIN_HEADING, assert_no_data, login, wait_idle
+from tests.browser.steps import (LOGIN_HEADING, assert_no_data, login, login_cookie,
+                                  wait_idle)
 from tests.policy_table import SPEC_LANDING, SPEC_PAGES
 
 pytestmark = pytest.mark.browser
 
-
-def _login_cookie(page: Page, present: bool = True) -> dict | None:
-    """The login cookie as the browser holds it, once it is there (or gone, if not `present`).
-
-    Polled through Playwright, not document.cookie: the cookie is HttpOnly, scripts never see
-    it. It arrives from the server a moment after the login shows."""
-    for _ in range(100):
-        found = next((c for c in page.context.cookies()
-                      if c["name"].startswith("cx_lens_auth_")), None)
-        if (found is not None) == present:
-            return found
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the login cookie is {'missing' if present else 'still there'}")
 
 
 def test_every_page_url_without_login_shows_no_data(prepared: Prepared, start_server,
@@ -59,7 +47,7 @@ def test_each_role_lands_refreshes_and_logs_out(role: Role, app: Server, prepare
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_text(f"Role: {role.value}")).to_be_visible()
     expect(sidebar.get_by_text(username)).to_be_visible()
-    cookie = _login_cookie(page)
+    cookie = login_cookie(page)
     assert username not in cookie["value"] and len(cookie["value"].split(".")) == 4  # opaque
     assert cookie["sameSite"] == "Strict" and cookie["path"] == "/"
     assert cookie["httpOnly"] is True  # issue 12 item 3: no script in the page can read it
@@ -73,7 +61,7 @@ def test_each_role_lands_refreshes_and_logs_out(role: Role, app: Server, prepare
     page.get_by_role("button", name="Log out").click()
     wait_idle(page)
     expect(page.get_by_text(LOGIN_HEADING)).to_be_visible()
-    _login_cookie(page, present=False)  # the server deleted it (scripts could not)
+    login_cookie(page, present=False)  # the server deleted it (scripts could not)
     page.context.add_cookies([{**cookie, "expires": -1}])  # a copy kept from before the logout
     page.reload()
     page.get_by_text(LOGIN_HEADING).wait_for()
@@ -84,7 +72,7 @@ def test_a_forged_cookie_shows_the_login_form_without_a_traceback(app: Server, p
                                                                  page: Page) -> None:
     username, password = prepared.logins[Role.ADMIN]
     login(page, app, username, password)
-    real = _login_cookie(page)
+    real = login_cookie(page)
     sid, version, expires, signature = real["value"].split(".")
     # a JWT with alg none naming the admin (the old cookie's shape), then our shape re-signed
     forged = ["eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJ1c2VybmFtZSI6ImFkbWluIn0.",
