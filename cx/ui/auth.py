@@ -2,33 +2,29 @@
 
 The password is checked by `cx.login_throttle.attempt` (bcrypt through cx.users, slowed per name
 and client); the cookie that keeps a login across page refreshes is an opaque, signed, revocable
-token from `cx.sessions`, written and deleted in the browser by extra-streamlit-components'
-cookie component. Every run checks the logged-in user against the credentials file: a removed
-user, a role change, a password reset or a logout elsewhere (all bump the user's session version)
-ends this session on its next run.
-
-What the cookie cannot be: HttpOnly. Streamlit 1.67 runs the script over its WebSocket, which
-cannot set a cookie; only a JavaScript component can, and JavaScript cannot set HttpOnly. Hence
-the token names nobody, is useless without its stored digest, and dies on logout (SECURITY.md).
+token from `cx.sessions`, set and deleted as HttpOnly by our own route (cx.ui.cookie_route),
+which the page reaches with a one-time ticket: no script in the page can read it. Every run
+checks the logged-in user against the credentials file: a removed user, a role change, a password
+reset or a logout elsewhere (all bump the user's session version) ends this session on its next
+run. The token names nobody, is useless without its stored digest, and dies on logout
+(SECURITY.md).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import math
 
-import extra_streamlit_components as stx
 import streamlit as st
 
-from cx import login_throttle, sessions, users
+from cx import cookie_tickets, login_throttle, sessions, users
 from cx.config import Settings
 from cx.cookie_key import signing_key
 from cx.ui.auth_session import CurrentUser, end_session, start_session, session_version
+from cx.ui.cookie_route import hand_over
 
 _LOGOUT_REQUEST = "cx_logout_requested"
-_COOKIE_PENDING = "cx_cookie_pending"  # the cookie value still to be written by the browser
-_DELETE_PENDING = "cx_cookie_delete_pending"  # a logout's cookie still to be deleted
+_TICKET = "cx_cookie_ticket"  # a login's or logout's cookie, still to be fetched by the browser
 
 
 def current_user(settings: Settings) -> CurrentUser | None:
@@ -67,56 +63,31 @@ def _cookies() -> dict[str, str]:
 
 
 def start(settings: Settings) -> None:
-    """Every run: finish a logout, write a fresh login's cookie, or log in from the cookie.
+    """Every run: finish a logout, hand a fresh login's (or logout's) cookie to the browser, or
+    log in from the cookie the browser sent.
 
-    The cookie component is drawn only when there is something to write or delete. Why not
-    always: its first answer reruns the app, and on the bare login form that rerun can swallow
-    what the visitor just typed. Reading needs no component (the browser sends the cookie).
+    The hand-over frame is drawn only while its ticket waits. Why not always: a component's
+    first draw can rerun the app, and on the bare login form that rerun can swallow what the
+    visitor just typed. Reading needs no component (the browser sends the cookie).
     """
     name = _cookie_name(settings)
     if st.session_state.pop(_LOGOUT_REQUEST, False):
         if st.session_state.get("authentication_status"):
             sessions.end_all(settings.users_path, str(st.session_state.get("username")))
             end_session()
-        st.session_state.pop("delete", None)  # wait for this deletion's own answer
-        st.session_state[_DELETE_PENDING] = True
-    if st.session_state.get(_DELETE_PENDING):
-        _delete_cookie(name)
+        # The cookie is dead on the server already (session version bumped); this tidies the
+        # browser, which cannot delete an HttpOnly cookie itself.
+        st.session_state[_TICKET] = cookie_tickets.file(cookie_tickets.Filed(name, "", 0))
+    ticket = st.session_state.get(_TICKET)
+    if ticket and cookie_tickets.pending(ticket):
+        hand_over(ticket)
         return
-    pending = st.session_state.get(_COOKIE_PENDING)
-    if pending and st.session_state.get("authentication_status"):
-        _write_cookie(name, pending)
-        return
+    st.session_state.pop(_TICKET, None)
     cookie = _cookies().get(name)
     if cookie and not st.session_state.get("authentication_status"):
         login = sessions.verify(settings.users_path, _key(settings), cookie)
         if login is not None:  # anything else is ignored: the login form shows, nothing breaks
             start_session(login.username, login.version)
-
-
-def _write_cookie(name: str, value: str) -> None:
-    """Drawn on every run until the component reports that the browser stored the cookie (its
-    value under its key "set" turns True): a rerun that comes first would otherwise remove the
-    component before it ran."""
-    expires = dt.datetime.now() + sessions.MAX_AGE
-    stx.CookieManager(key="cx_cookie_manager").set(name, value, key="set", expires_at=expires,
-                                                  same_site="strict")
-    if st.session_state.get("set") is True:
-        del st.session_state[_COOKIE_PENDING]
-
-
-def _delete_cookie(name: str) -> None:
-    """Drawn on every run until the component reports the deletion done (its value under the
-    key "delete" turns True), for the same reason as `_write_cookie`. The cookie is dead on the
-    server already (session version bumped); this only tidies the browser."""
-    st.session_state.pop("set", None)  # the next login waits for its own "stored" answer
-    manager = stx.CookieManager(key="cx_cookie_manager")
-    try:
-        manager.delete(name, key="delete")
-    except KeyError:  # the component had not listed the cookie yet; its delete still runs
-        pass
-    if st.session_state.get("delete") is True:
-        del st.session_state[_DELETE_PENDING]
 
 
 @st.cache_resource(show_spinner=False)
@@ -158,8 +129,9 @@ def login_form(settings: Settings, note: str = "") -> None:
     else:
         cookie = sessions.issue(settings.users_path, _key(settings), result.user.username)
         start_session(result.user.username, result.user.session_version)
-        st.session_state[_COOKIE_PENDING] = cookie
-        st.session_state.pop(_DELETE_PENDING, None)  # the new cookie replaces the old one
+        max_age = int(sessions.MAX_AGE.total_seconds())  # the new cookie replaces any old one
+        st.session_state[_TICKET] = cookie_tickets.file(
+            cookie_tickets.Filed(_cookie_name(settings), cookie, max_age))
         st.rerun()
 
 

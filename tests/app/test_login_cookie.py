@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cx import sessions, users
+from cx import cookie_tickets, sessions, users
 from cx.config import load_settings
 from cx.storage import Store
 from cx.storage.batches import Batch, insert_batch, new_batch_id
@@ -132,6 +132,29 @@ def test_logout_ends_the_session_and_its_cookie(logins: dict[str, str],
     assert sessions.verify(path, os.environ["CX_COOKIE_KEY"], cookie) is None
     # the browser still sends the old cookie until its deletion lands: it logs nobody in
     assert [t.label for t in app_test().run().text_input] == LOGIN_FORM
+
+
+def test_login_and_logout_hand_their_cookie_to_the_server_route(
+        logins: dict[str, str]) -> None:
+    """The page never holds the cookie: a login files it under a one-time ticket that only the
+    HttpOnly route (cx.ui.cookie_route) redeems; a logout files its deletion the same way."""
+    path, key = Path(os.environ["CX_USERS"]), os.environ["CX_COOKIE_KEY"]
+    name = auth._cookie_name(load_settings())
+    at = app_test().run()
+    at.text_input[0].input(logins["analyst"])
+    at.text_input[1].input(PASSWORD.format(role="analyst"))
+    at.button[0].click().run()
+    assert not at.exception and at.session_state["authentication_status"] is True
+    filed = cookie_tickets.claim(at.session_state["cx_cookie_ticket"])
+    assert filed is not None and filed.name == name and filed.max_age == 7 * 86400
+    assert sessions.verify(path, key, filed.value) == sessions.Login(logins["analyst"], 0)
+    at.run()  # the ticket is spent: the page stops asking the browser to fetch it
+    assert "cx_cookie_ticket" not in at.session_state
+    at.session_state["cx_logout_requested"] = True  # what the Log out button's click sets
+    at.run()
+    assert cookie_tickets.claim(at.session_state["cx_cookie_ticket"]) == cookie_tickets.Filed(
+        name, "", 0)
+    assert sessions.verify(path, key, filed.value) is None
 
 
 def test_a_damaged_key_file_stops_with_the_path_on_the_console_only(

@@ -130,3 +130,17 @@ def assert_no_data(page: Page) -> None:
         assert page.locator(selector).count() == 0, f"{selector} shown on {page.url}"
     text = page.locator('[data-testid="stApp"]').inner_text()
     assert not re.search(r"\d", text), f"a number is shown on {page.url}: {text!r}"
+
+
+def login_cookie(page: Page, present: bool = True) -> dict | None:
+    """The login cookie as the browser holds it, once it is there (or gone, if not `present`).
+
+    Polled through Playwright, not document.cookie: the cookie is HttpOnly, scripts never see
+    it. It arrives from the server a moment after the login shows."""
+    for _ in range(100):
+        found = next((c for c in page.context.cookies()
+                      if c["name"].startswith("cx_lens_auth_")), None)
+        if (found is not None) == present:
+            return found
+        page.wait_for_timeout(100)  # polls a state no locator can see
+    raise AssertionError(f"the login cookie is {'missing' if present else 'still there'}")

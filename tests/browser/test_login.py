@@ -4,6 +4,7 @@ serves pages/ before app.py), each role's landing page, refresh, logout, first s
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,12 @@ from playwright.sync_api import Page, expect
 from cx import access
 from cx.domain import Role
 from tests.browser.conftest import Prepared, Server, copy_prepared
-from tests.browser.steps import LOGIN_HEADING, assert_no_data, login, wait_idle
+from tests.browser.steps import (LOGIN_HEADING, assert_no_data, login, login_cookie,
+                                  wait_idle)
 from tests.policy_table import SPEC_LANDING, SPEC_PAGES
 
 pytestmark = pytest.mark.browser
+
 
 
 def test_every_page_url_without_login_shows_no_data(prepared: Prepared, start_server,
@@ -44,11 +47,12 @@ def test_each_role_lands_refreshes_and_logs_out(role: Role, app: Server, prepare
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_text(f"Role: {role.value}")).to_be_visible()
     expect(sidebar.get_by_text(username)).to_be_visible()
-    # The login cookie is written by a component in the page; wait until the browser has it.
-    page.wait_for_function("document.cookie.includes('cx_lens_auth_')")
-    cookie = next(c for c in page.context.cookies() if c["name"].startswith("cx_lens_auth_"))
+    cookie = login_cookie(page)
     assert username not in cookie["value"] and len(cookie["value"].split(".")) == 4  # opaque
-    assert cookie["sameSite"] == "Strict"
+    assert cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    assert cookie["httpOnly"] is True  # issue 12 item 3: no script in the page can read it
+    assert "cx_lens_auth_" not in page.evaluate("document.cookie")
+    assert 7 * 86400 - 120 < cookie["expires"] - time.time() <= 7 * 86400  # Max-Age 7 days
 
     page.reload()
     expect(page.get_by_text("Logged in as")).to_be_visible()
@@ -57,7 +61,7 @@ def test_each_role_lands_refreshes_and_logs_out(role: Role, app: Server, prepare
     page.get_by_role("button", name="Log out").click()
     wait_idle(page)
     expect(page.get_by_text(LOGIN_HEADING)).to_be_visible()
-    page.wait_for_function("!document.cookie.includes('cx_lens_auth_')")
+    login_cookie(page, present=False)  # the server deleted it (scripts could not)
     page.context.add_cookies([{**cookie, "expires": -1}])  # a copy kept from before the logout
     page.reload()
     page.get_by_text(LOGIN_HEADING).wait_for()
@@ -68,8 +72,7 @@ def test_a_forged_cookie_shows_the_login_form_without_a_traceback(app: Server, p
                                                                  page: Page) -> None:
     username, password = prepared.logins[Role.ADMIN]
     login(page, app, username, password)
-    page.wait_for_function("document.cookie.includes('cx_lens_auth_')")
-    real = next(c for c in page.context.cookies() if c["name"].startswith("cx_lens_auth_"))
+    real = login_cookie(page)
     sid, version, expires, signature = real["value"].split(".")
     # a JWT with alg none naming the admin (the old cookie's shape), then our shape re-signed
     forged = ["eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJ1c2VybmFtZSI6ImFkbWluIn0.",

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from cx.domain import Role
 from tests.browser.conftest import Prepared, Server, copy_prepared
-from tests.browser.steps import log_in, shot, wait_idle
+from tests.browser.steps import log_in, login_cookie, shot, wait_idle
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -88,7 +88,7 @@ def test_first_request_after_a_restart_opens_the_page_with_the_login_cookie(
         tab = context.new_page()
         tab.goto(first.url())
         log_in(tab, prepared, Role.MANAGER)
-        tab.wait_for_function("document.cookie.includes('cx_lens_auth_')")
+        login_cookie(tab)
         tab.close()
         first.process.terminate()
         first.process.wait(timeout=30)

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from cx.domain import Role
 from cx.storage import Store
 from tests.browser.conftest import ROOT, Prepared, Server, _healthy, copy_prepared
-from tests.browser.steps import login, wait_idle
+from tests.browser.steps import login, login_cookie, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +67,7 @@ def test_snapshot_command_while_the_app_serves(app: Server, prepared: Prepared,
     wait_idle(page)
     expect(page.get_by_text("Frozen")).to_be_visible()
     assert _healthy(app.url("_stcore/health"))
-    page.wait_for_function("document.cookie.includes('cx_lens_auth_')")  # login kept on reload
+    login_cookie(page)  # login kept on reload
     page.reload()
     expect(page.get_by_text("Logged in as")).to_be_visible()
     # generous: on a busy 2-core machine the app's own build of the same week may still run
