@@ -106,3 +106,32 @@ def test_sigkill_during_ingest_and_rollback(tmp_path):
           f" seconds={time.monotonic() - t0:.1f}")
     assert half == 0
     assert kills >= 3
+
+
+def _snapshot_rows_ok(db: Path) -> int:
+    """Number of snapshot rows; each must be complete (payload sha256 matches)."""
+    rows = Store(db).query("SELECT week, payload, payload_sha256 FROM snapshots")
+    for week, payload, sha in rows:
+        assert hashlib.sha256(payload.encode("utf-8")).hexdigest() == sha, week
+    return len(rows)
+
+
+def test_sigkill_during_snapshot(tmp_path):
+    t0 = time.monotonic()
+    db, probe = tmp_path / "snap.duckdb", tmp_path / "probe.duckdb"
+    for target in (db, probe):
+        rc, _, err = _run(target, "demo", "--scale", "0.05")
+        assert rc == 0, err
+    rc, took, err = _run(probe, "snapshot")
+    assert rc == 0, err
+    assert _snapshot_rows_ok(probe) == 1
+    kills = 0
+    for delay in _delays(took, seed=14):
+        kills += _kill_after(db, delay, "snapshot")
+        assert _snapshot_rows_ok(db) in (0, 1), delay
+        assert _half_written(db) == 0
+    rc, _, err = _run(db, "snapshot")
+    assert rc == 0, err
+    assert _snapshot_rows_ok(db) == 1
+    print(f"\nkill-atomicity: snapshot kills={kills} seconds={time.monotonic() - t0:.1f}")
+    assert kills >= 3
