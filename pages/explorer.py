@@ -4,7 +4,7 @@
 
 import streamlit as st
 
-from cx.records import MAX_PAGE_SIZE, RecordQuery, column_order
+from cx.views.records import MAX_PAGE_SIZE, RecordQuery, column_order
 from cx.storage.schema import RECORD_TABLES, TIME_FIELD
 from cx.ui import cached
 from cx.ui import components as ui

@@ -6,9 +6,9 @@ import streamlit as st
 
 from cx.charts import figures
 from cx.domain import Grain
-from cx.kpis import OVERVIEW_METRICS, tiles_frame
+from cx.views.kpis import OVERVIEW_METRICS, tiles_frame
 from cx.metrics import MetricQuery, get_metric
-from cx.records import period_dates
+from cx.views.records import period_dates
 from cx.ui import cached
 from cx.ui import components as ui
 from cx.ui import sources

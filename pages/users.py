@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cx import users
+from cx.auth import users
 from cx.ui import context
 from cx.ui.guard import require_page
 from cx.ui.users_admin import ROLE_NAMES, apply_change, optional_password, show_last_change

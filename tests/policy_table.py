@@ -1,6 +1,6 @@
 """An independent copy of PRODUCT.md §5 (pages × roles, landing pages), typed in by hand.
 
-Tests compare cx.access and the running app against this table, never against cx.access itself,
+Tests compare cx.auth.access and the running app against this table, never against cx.auth.access itself,
 so a drift of the policy from the spec fails a test.
 """
 
@@ -16,7 +16,7 @@ SPEC_PAGES: dict[str, set[str]] = {
     "upload": {"analyst", "admin"},
     "users": {"admin"},
 }
-# §5 marks no landing page for admin; the project chose the Overview (cx.access says why).
+# §5 marks no landing page for admin; the project chose the Overview (cx.auth.access says why).
 SPEC_LANDING: dict[str, str] = {
     "executive": "snapshot", "manager": "overview", "analyst": "explorer", "admin": "overview",
 }

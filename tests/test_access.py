@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cx import access
+from cx.auth import access
 from cx.domain import Role
 from tests.policy_table import ROLES, SPEC_LANDING, SPEC_PAGES, allowed_pages
 

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cx import cookie_key, config
+from cx import config
+
+from cx.auth import cookie_key
 from cx.config import PROJECT_ROOT
 
 STRONG = "Zq8v1Rk3TnW5yB7dLp0sXc2Hf4Jm6Ga9"  # 32 characters, 32 distinct
@@ -32,7 +34,7 @@ def test_no_configured_key_generates_one_once_owner_only(tmp_path: Path) -> None
 
 def test_every_process_gets_the_same_generated_key(tmp_path: Path) -> None:
     path = tmp_path / "cookie.key"
-    code = ("import sys; from pathlib import Path; from cx.cookie_key import load_or_create; "
+    code = ("import sys; from pathlib import Path; from cx.auth.cookie_key import load_or_create; "
             "print(load_or_create(Path(sys.argv[1])))")
     procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], cwd=PROJECT_ROOT,
                               stdout=subprocess.PIPE, text=True) for _ in range(4)]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from cx import cookie_tickets
-from cx.cookie_tickets import Filed
+from cx.auth import cookie_tickets
+from cx.auth.cookie_tickets import Filed
 
 COOKIE = Filed("cx_lens_auth_x", "sid.0.123.sig", 604_800)
 

@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 
-from cx.export import neutralise_cell, to_csv_bytes
+from cx.views.export import neutralise_cell, to_csv_bytes
 
 
 def test_formula_like_text_becomes_plain_text() -> None:
@@ -58,7 +58,7 @@ def test_typographic_minus_in_text_becomes_ascii() -> None:
 def test_xlsx_keeps_numbers_and_stores_formulas_as_text() -> None:
     from openpyxl import load_workbook
 
-    from cx.export import to_xlsx_bytes
+    from cx.views.export import to_xlsx_bytes
 
     df = _metric_table().assign(when=pd.to_datetime(["2026-03-01 10:00", None], utc=True),
                                 note=['=HYPERLINK("http://evil","x")', None])
@@ -80,8 +80,8 @@ def test_records_export_holds_every_record_of_the_filter(tmp_path) -> None:
 
     from cx.config import load_settings
     from cx.domain import DateRange, Filters
-    from cx.export import record_chunks, records_csv, records_xlsx
-    from cx.records import MAX_PAGE_SIZE, RecordQuery
+    from cx.views.export import record_chunks, records_csv, records_xlsx
+    from cx.views.records import MAX_PAGE_SIZE, RecordQuery
     from cx.storage import Store
 
     total = MAX_PAGE_SIZE * 2 + 37  # more than any page the explorer can show

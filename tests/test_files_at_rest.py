@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cx import cookie_key, users
+from cx.auth import cookie_key, users
 from cx.storage import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from cx.domain import DateRange, Filters
-from cx.filter_state import from_params, resolve_preset, to_params
+from cx.views.filter_state import from_params, resolve_preset, to_params
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -11,7 +11,7 @@ import pytest
 
 from cx.config import load_settings
 from cx.domain import DateRange, Filters
-from cx.kpis import flag_tiles, previous_period, tile, tiles
+from cx.views.kpis import flag_tiles, previous_period, tile, tiles
 from cx.metrics import Engine
 from cx.stats.nps import nps_diff_test
 from cx.storage import Store

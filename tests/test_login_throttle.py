@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cx import users
-from cx.login_throttle import LoginThrottle, attempt
+from cx.auth import users
+from cx.auth.login_throttle import LoginThrottle, attempt
 
 ATTACKER, OWNER = "203.0.113.9", "198.51.100.7"
 
@@ -68,7 +68,7 @@ def test_the_name_is_normalised_like_the_login_and_memory_is_bounded(
     throttle = LoginThrottle(free_attempts=0, max_delay=60)
     attempt(throttle, path, " ANA", "wrong", ATTACKER, now=0.0)
     assert attempt(throttle, path, "ana", "right-password", ATTACKER, now=0.5).status == "wait"
-    monkeypatch.setattr("cx.login_throttle.MAX_ENTRIES", 3)
+    monkeypatch.setattr("cx.auth.login_throttle.MAX_ENTRIES", 3)
     for n in range(10):
         throttle.failed((f"user{n}", ATTACKER), now=1.0)
     assert len(throttle._entries) == 3

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cx import access
+from cx.auth import access
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_FILES = sorted((ROOT / "pages").glob("*.py"))
@@ -46,7 +46,7 @@ def test_page_starts_with_its_own_guard(path: Path) -> None:
     imports = [n for n in tree.body if isinstance(n, ast.ImportFrom)]
     assert any(n.module == "cx.ui.guard" and any(a.name == "require_page" for a in n.names)
                for n in imports), f"{path.name}: require_page must come from cx.ui.guard"
-    assert path.stem in access.PAGES_BY_NAME, f"{path.name} is not in the cx.access registry"
+    assert path.stem in access.PAGES_BY_NAME, f"{path.name} is not in the cx.auth.access registry"
 
 
 def test_the_checker_rejects_a_late_guard() -> None:

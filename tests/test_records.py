@@ -10,7 +10,7 @@ import pytest
 
 from cx.config import load_settings
 from cx.domain import DateRange, Filters, Grain
-from cx.records import (
+from cx.views.records import (
     Drill,
     RecordQuery,
     data_version,

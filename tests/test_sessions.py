@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from cx import sessions, users
-from cx.cookie_key import signing_key
+from cx.auth import sessions, users
+from cx.auth.cookie_key import signing_key
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 KEY = secrets.token_urlsafe(32)

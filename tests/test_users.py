@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cx import credentials_file, users
+from cx.auth import credentials_file, users
 from cx.cli import main
 from cx.domain import Role
 
@@ -95,7 +95,7 @@ def test_reset_role_change_and_demo_passwords_end_existing_logins(path: Path) ->
 
 
 def test_a_wrong_password_writes_nothing(path: Path) -> None:
-    # Failures are counted in memory per (name, client) by cx.login_throttle, not in the file:
+    # Failures are counted in memory per (name, client) by cx.auth.login_throttle, not in the file:
     # a stored count was the lever that let anyone lock an account (issue 12 item 6).
     users.add_user(path, "ana", "analyst", "right-password")
     before = path.read_bytes(), path.stat().st_mtime_ns
@@ -112,7 +112,7 @@ def test_a_mistyped_role_skips_that_entry_only_and_keeps_it(
                                     "credentials:\n  usernames:\n    typo:\n"
                                     "      password: x\n      roles: [analsyt]\n", 1)
     path.write_text(text)
-    with caplog.at_level("WARNING", logger="cx.credentials_file"):
+    with caplog.at_level("WARNING", logger="cx.auth.credentials_file"):
         found = users.load_users(path)
     assert list(found) == ["root"]  # everyone else still logs in
     assert "'typo' skipped" in caplog.text and "unknown role 'analsyt'" in caplog.text

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cx import access, users
+from cx.auth import access, users
 from cx.domain import Role
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ Three measurements, each against a plain-DuckDB baseline where one exists:
 - demo generation at a scale large enough to hold about N responses;
 - ingest of a generated N-row CSV with full validation vs DuckDB's bare read_csv;
 - the metric engine vs a hand-written query for the same counts.
-Each comparison runs its two sides in alternation (A, B, A, B …, at least 7 pairs; cx.timing) and
+Each comparison runs its two sides in alternation (A, B, A, B …, at least 7 pairs; cx.bench.timing) and
 reports min / median / max of each and the median of the paired ratios. Timings are wall-clock
 seconds on this machine; nothing here is asserted by a test.
 """
@@ -27,7 +27,7 @@ from cx.domain import Role
 from cx.ingest.bench import ingest_benchmark
 from cx.metrics.bench import engine_benchmark
 from cx.storage import Store
-from cx.timing import MIN_PAIRS
+from cx.bench.timing import MIN_PAIRS
 
 # Scale 1 of the demo holds about 50,000 responses (data/README.md).
 RESPONSES_PER_SCALE = 50_000

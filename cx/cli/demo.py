@@ -58,8 +58,8 @@ def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
 
 
 def _demo_users(settings: Settings) -> tuple[list[dict[str, str]], list[str]]:
-    """Create one demo login per role (cx.users) and report the passwords once."""
-    from cx.users import create_demo_users  # only when --users is given
+    """Create one demo login per role (cx.auth.users) and report the passwords once."""
+    from cx.auth.users import create_demo_users  # only when --users is given
 
     created = create_demo_users(settings.users_path)
     users = [{"username": name, "role": role, "password": password}

@@ -12,7 +12,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from cx import users
+from cx.auth import users
 from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
 from cx.domain import Role

@@ -18,7 +18,7 @@ import duckdb
 from cx.ingest.api import load
 from cx.ingest.options import IngestOptions
 from cx.storage import Store
-from cx.timing import MIN_PAIRS, alternate
+from cx.bench.timing import MIN_PAIRS, alternate
 
 _CHANNELS = ["'Chat'", "'Email'", "'Phone'", "'Social media'"]
 
@@ -57,7 +57,7 @@ def ingest_benchmark(rows: int = 1_000_000, workdir: Path | None = None,
                      pairs: int = MIN_PAIRS) -> dict[str, Any]:
     """Seconds for `ingest` (read, match, validate, load in one transaction) into an empty
     database and for DuckDB's bare read_csv of the same file into a file database, run in
-    alternation (cx.timing), and their paired ratio."""
+    alternation (cx.bench.timing), and their paired ratio."""
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         csv = Path(tmp) / "bench.csv"
         write_csv(csv, rows)

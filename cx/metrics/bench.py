@@ -2,7 +2,7 @@
 
 Called by `python -m cx bench`. Both run in this process on the same database; the hand-written
 statement computes the same counts directly, so the ratio shows what the engine adds (tree
-building, parameter binding, per-group intervals). The sides run in alternation (cx.timing):
+building, parameter binding, per-group intervals). The sides run in alternation (cx.bench.timing):
 medians and min / max in wall-clock seconds, and the median of the paired ratios.
 """
 
@@ -15,7 +15,7 @@ from cx.domain import Filters, Grain
 from cx.metrics.engine import Engine
 from cx.metrics.query import MetricQuery
 from cx.storage import Store
-from cx.timing import MIN_PAIRS, alternate, timed
+from cx.bench.timing import MIN_PAIRS, alternate, timed
 
 _HAND_UTC = """
 SELECT channel, CAST(date_trunc('week', submitted_at) AS DATE) AS period,

@@ -1,8 +1,8 @@
-"""Login, logout and "who is this": our form, our opaque session cookie, cx.users for passwords.
+"""Login, logout and "who is this": our form, our opaque session cookie, cx.auth.users for passwords.
 
-The password is checked by `cx.login_throttle.attempt` (bcrypt through cx.users, slowed per name
+The password is checked by `cx.auth.login_throttle.attempt` (bcrypt through cx.auth.users, slowed per name
 and client); the cookie that keeps a login across page refreshes is an opaque, signed, revocable
-token from `cx.sessions`, set and deleted as HttpOnly by our own route (cx.ui.cookie_route),
+token from `cx.auth.sessions`, set and deleted as HttpOnly by our own route (cx.ui.cookie_route),
 which the page reaches with a one-time ticket: no script in the page can read it. Every run
 checks the logged-in user against the credentials file: a removed user, a role change, a password
 reset or a logout elsewhere (all bump the user's session version) ends this session on its next
@@ -17,9 +17,9 @@ import math
 
 import streamlit as st
 
-from cx import cookie_tickets, login_throttle, sessions, users
+from cx.auth import cookie_tickets, login_throttle, sessions, users
 from cx.config import Settings
-from cx.cookie_key import signing_key
+from cx.auth.cookie_key import signing_key
 from cx.ui.auth_session import CurrentUser, end_session, start_session, session_version
 from cx.ui.cookie_route import hand_over
 

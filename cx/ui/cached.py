@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from cx import customers_view, kpis, records, tickets_view
+from cx.views import customers as customers_view, kpis, records, tickets as tickets_view
 from cx.analysis.correlation import CorrelationAnalysis, correlation_analysis
 from cx.analysis.drivers import DriverAnalysis, key_drivers
 from cx.analysis.fetch import NUMERIC_KINDS, table_fields
@@ -28,9 +28,9 @@ from cx.analysis.segments import SegmentAnalysis, segment_table
 from cx.config import Settings
 from cx.domain import Filters
 from cx.metrics import Engine, MetricQuery, MetricResult
-from cx.records import RecordPage, RecordQuery
+from cx.views.records import RecordPage, RecordQuery
 from cx.storage import FieldInfo
-from cx.summary import last_date
+from cx.views.summary import last_date
 from cx.ui import context
 
 TTL = dt.timedelta(minutes=10)

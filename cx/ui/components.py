@@ -19,10 +19,10 @@ import streamlit as st
 from cx.charts import figures
 from cx.charts.format import format_change, format_ci, format_p, format_value
 from cx.domain import DateRange, Filters
-from cx.export import records_csv, records_xlsx, to_csv_bytes, to_xlsx_bytes
-from cx.kpis import Tile
-from cx import access
-from cx.records import Drill, RecordQuery
+from cx.views.export import records_csv, records_xlsx, to_csv_bytes, to_xlsx_bytes
+from cx.views.kpis import Tile
+from cx.auth import access
+from cx.views.records import Drill, RecordQuery
 from cx.stats.clusters import effective_n_text
 from cx.ui.analysis_views import effective_n_column
 from cx.ui import cached, context, guard

@@ -2,7 +2,7 @@
 
 `streamlit run app.py` finds the `st.App` in app.py and serves it with uvicorn, our route
 beside Streamlit's own (the way st.login sets its HttpOnly cookies). A login or logout files
-its cookie under a one-time ticket (cx.cookie_tickets); `hand_over` draws a zero-height frame
+its cookie under a one-time ticket (cx.auth.cookie_tickets); `hand_over` draws a zero-height frame
 whose only script POSTs that ticket to the route, and the route answers with the Set-Cookie.
 The page's scripts never see the cookie's value: only the ticket, which is spent on first use.
 """
@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from cx import cookie_tickets
+from cx.auth import cookie_tickets
 
 PATH = "/_cx/cookie"
 _MAX_TICKET_BYTES = 100

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cx.records import DRILL_PREFIX, VERBATIM_COLUMNS, Drill, drill_from_params
+from cx.views.records import DRILL_PREFIX, VERBATIM_COLUMNS, Drill, drill_from_params
 from cx.ui import cached
 from cx.ui.analysis_views import plain
 from cx.ui.filters import period_text

@@ -2,7 +2,7 @@
 
 Why in the entry script: widgets that app.py draws on every run keep their state when the user
 changes page (a widget drawn by a page is forgotten when that page is left). The view is also
-written to the URL (cx.filter_state) on every run, so a copied link reopens the same view, and
+written to the URL (cx.views.filter_state) on every run, so a copied link reopens the same view, and
 read from it once per session, as the widgets' starting values.
 
 Dates: presets count back from the *latest day with data* when that is before today, so demo data
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from cx import filter_state
+from cx.views import filter_state
 from cx.domain import DateRange, Filters
-from cx.records import DRILL_PREFIX  # URL keys of the explorer's drill-down, kept as they are
+from cx.views.records import DRILL_PREFIX  # URL keys of the explorer's drill-down, kept as they are
 from cx.ui import cached
 
 # Standard dimensions offered in the sidebar (PRODUCT.md §5), then any extra upload dimension.

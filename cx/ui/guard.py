@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cx import access
+from cx.auth import access
 from cx.ui import context, navigation
 from cx.ui.auth import CurrentUser, current_user
 
@@ -32,7 +32,7 @@ def require_page(name: str) -> CurrentUser:
 def require_action(name: str) -> CurrentUser:
     """Check an action (upload, rollback, manage_users) again where it happens.
 
-    Reads the role afresh from the credentials file; raises `cx.access.AccessDenied` (the caller
+    Reads the role afresh from the credentials file; raises `cx.auth.access.AccessDenied` (the caller
     shows it) rather than stopping, so a form can report the refusal in place.
     """
     user = current_user(context.settings())

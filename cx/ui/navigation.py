@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.pages_manager import PagesManager
 
-from cx import access
+from cx.auth import access
 from cx.ui.auth import CurrentUser
 
 

@@ -6,11 +6,11 @@ import sys
 
 import streamlit as st
 
-from cx import cookie_key, users
+from cx.auth import cookie_key, users
 from cx.config import Settings
 from cx.demo import ensure_demo
 from cx.storage import Store
-from cx.summary import demo_mode
+from cx.views.summary import demo_mode
 
 
 @st.cache_resource(show_spinner="Preparing the demo data (first start only)…")
@@ -44,7 +44,7 @@ def ensure_first_admin(settings: Settings) -> None:
 def refuse_unsafe_start(settings: Settings, in_demo_mode: bool) -> None:
     """Outside demo mode, stop with the reason when a configured cookie key is weak.
 
-    No key configured is fine in every mode: cx.cookie_key generates one and keeps it in an
+    No key configured is fine in every mode: cx.auth.cookie_key generates one and keeps it in an
     owner-only file (so the first upload, which ends demo mode, locks nobody out). In demo mode a
     weak configured key is not refused but ignored (the generated key signs instead), with a
     warning on the console.

@@ -13,13 +13,13 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from cx import cookie_key
-from cx.access import AccessDenied
-from cx.export import to_csv_bytes
+from cx.auth import cookie_key
+from cx.auth.access import AccessDenied
+from cx.views.export import to_csv_bytes
 from cx.ingest import api
 from cx.ingest.options import IngestOptions
 from cx.storage.batches import Batch
-from cx.summary import demo_mode
+from cx.views.summary import demo_mode
 from cx.ui import cached, context
 from cx.ui.analysis_views import plain
 from cx.ui.guard import require_action
@@ -76,7 +76,7 @@ def demo_mode_note() -> None:
     True to what the app does: demo_mode ends with the first non-demo batch, ensure_demo never
     brings the demo back, the demo's batches can be rolled back on the Batches tab (analysts and
     admins), and logins go on being signed by the same key, unless the server was configured
-    with a weak cookie key, which is refused outside demo mode (cx.cookie_key.problem).
+    with a weak cookie key, which is refused outside demo mode (cx.auth.cookie_key.problem).
     """
     if not demo_mode(context.store()):
         return

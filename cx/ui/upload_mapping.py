@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from cx.access import AccessDenied
+from cx.auth.access import AccessDenied
 from cx.ingest import api
 from cx.ingest.options import UNITS, IngestOptions
 from cx.ingest.plan import canonical_kind

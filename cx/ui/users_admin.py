@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from cx import users
-from cx.access import AccessDenied
+from cx.auth import users
+from cx.auth.access import AccessDenied
 from cx.domain import Role
 from cx.ui import context
 from cx.ui.guard import require_action

@@ -12,7 +12,7 @@ from cx.analysis.segments import segment_table
 from cx.analysis.trends import trend_analysis
 from cx.config import load_settings
 from cx.domain import DateRange, Filters
-from cx.kpis import tile
+from cx.views.kpis import tile
 from cx.metrics import Engine, MetricQuery
 from cx.storage import Store
 from tests.analysis.conftest import load, monday

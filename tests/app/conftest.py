@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from cx import users
+from cx.auth import users
 from cx.demo import build_demo
 from cx.domain import Role
 from cx.storage import Store

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from cx import users
+from cx.auth import users
 from cx.domain import Role
 from cx.storage import Store
 from tests.app.session import ROOT, logged_in, role_user

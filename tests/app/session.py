@@ -12,7 +12,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from cx import access, users
+from cx.auth import access, users
 from cx.domain import Role
 from cx.ui.navigation import REQUESTED_PAGE_KEY
 

@@ -15,7 +15,7 @@ from cx.charts.text import md_plain
 from cx.config import load_settings
 from cx.domain import DateRange, Filters, Grain, Role
 from cx.metrics import Engine, MetricQuery
-from cx.records import Drill, period_dates
+from cx.views.records import Drill, period_dates
 from cx.storage import Store
 from tests.app.dashboard_fixtures import DemoFiles, add_role_users, use_files
 from tests.app.session import ID_MESSAGE, logged_in, rendered_text, role_user, through_app

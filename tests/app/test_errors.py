@@ -9,7 +9,7 @@ import re
 import pytest
 import streamlit as st
 
-from cx import access
+from cx.auth import access
 from cx.ui import errors, guard
 from tests.app.session import ID_MESSAGE, ROOT, logged_in, rendered_text, through_app
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cx import cookie_tickets, sessions, users
+from cx.auth import cookie_tickets, sessions, users
 from cx.config import load_settings
 from cx.storage import Store
 from cx.storage.batches import Batch, insert_batch, new_batch_id

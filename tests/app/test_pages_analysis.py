@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cx import access
+from cx.auth import access
 from cx.charts.format import format_ci, format_value
 from cx.domain import DateRange, Filters, Role
 from cx.ui.analysis_views import coef, p_text

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from cx import access
+from cx.auth import access
 from cx.charts.format import format_ci, format_value
 from cx.domain import Role
-from cx.filter_state import DEFAULT_PRESET, resolve_preset
+from cx.views.filter_state import DEFAULT_PRESET, resolve_preset
 from cx.storage import Store
-from cx.summary import last_date
+from cx.views.summary import last_date
 from tests.app.dashboard_fixtures import (
     DemoFiles,
     add_role_users,

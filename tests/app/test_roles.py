@@ -79,7 +79,7 @@ def test_login_form_logs_in_and_wrong_password_says_so(logins: dict[str, str]) -
 
 def test_wrong_passwords_slow_this_name_down_without_locking_the_account(
         logins: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from cx.login_throttle import LoginThrottle
+    from cx.auth.login_throttle import LoginThrottle
     from cx.ui import auth
 
     # Waits of a minute instead of 1 s, 2 s, ... (tests/test_login_throttle.py has the real

@@ -15,7 +15,7 @@ import streamlit as st
 
 from cx.ingest import api
 from cx.ingest.templates import save_template
-from cx.records import filter_fields
+from cx.views.records import filter_fields
 from cx.storage import Store
 from cx.ui.upload_mapping import editor_rows, options_from, scales_used
 from tests.app.session import app_test

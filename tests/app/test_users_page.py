@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cx import users
+from cx.auth import users
 from cx.domain import Role
 from tests.app.session import logged_in
 

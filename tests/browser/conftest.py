@@ -2,7 +2,7 @@
 
 Fixtures for every browser test:
 - `prepared` (session): a database with the demo data at small scale and one user per role,
-  created through cx.users (passwords random per run).
+  created through cx.auth.users (passwords random per run).
 - `app` (module): a running server on a private copy of `prepared`.
 - `start_server` (function): a factory for fresh servers (own files, own environment).
 - `page` (function): a new browser context and page; a screenshot lands in the artifacts

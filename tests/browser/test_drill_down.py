@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Page, expect
 
-from cx import access
+from cx.auth import access
 from cx.domain import Role
 from tests.browser.conftest import Prepared, Server
 from tests.browser.steps import SLOW, log_in, open_page, wait_idle

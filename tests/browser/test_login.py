@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from cx import access
+from cx.auth import access
 from cx.domain import Role
 from tests.browser.conftest import Prepared, Server, copy_prepared
 from tests.browser.steps import (LOGIN_HEADING, assert_no_data, login, login_cookie,

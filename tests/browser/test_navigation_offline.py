@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page
 
-from cx import access
+from cx.auth import access
 from cx.domain import Role
 from tests.browser.conftest import Prepared, Server
 from tests.browser.steps import log_in, open_page, wait_idle

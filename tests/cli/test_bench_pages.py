@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cx import access
+from cx.auth import access
 from cx.domain import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600),

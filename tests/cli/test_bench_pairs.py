@@ -9,7 +9,7 @@ import statistics
 import pytest
 
 from cx.cli import main
-from cx.timing import MIN_PAIRS, alternate
+from cx.bench.timing import MIN_PAIRS, alternate
 
 
 def test_sides_alternate_and_the_ratio_is_the_median_of_pair_ratios() -> None:

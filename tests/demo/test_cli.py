@@ -47,7 +47,7 @@ def test_remove_and_refusals(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 def test_users_flag_prints_the_demo_logins(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("cx.users", reason="cx.users (demo logins) is written by another task")
+    pytest.importorskip("cx.auth.users", reason="cx.auth.users (demo logins) is written by another task")
     db = str(tmp_path / "demo.duckdb")
     assert main(["demo", "--db", db, "--scale", "0.01", "--end", "2026-11-22", "--users",
                  "--json"]) == 0

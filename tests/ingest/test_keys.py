@@ -13,11 +13,11 @@ import threading
 from pathlib import Path
 
 from cx.config import load_settings
-from cx.export import to_csv_bytes
+from cx.views.export import to_csv_bytes
 from cx.ingest import IngestOptions, load
 from cx.ingest.headers import ranked_candidates
 from cx.ingest.problems import ALREADY_LOADED, REPLACE_BATCH
-from cx.records import RecordQuery, fetch_records
+from cx.views.records import RecordQuery, fetch_records
 from cx.storage import Store
 from tests.ingest.conftest import fingerprint
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from cx.analysis.segments import segment_table
 from cx.charts import figures
 from cx.domain import DateRange, Filters
-from cx.kpis import tile
+from cx.views.kpis import tile
 from cx.metrics import Engine, MetricQuery
 from cx.storage import Store
 from cx.ui.analysis_views import segment_rows
@@ -74,7 +74,7 @@ def test_tile_carries_and_shows_effective_n(store: Store, engine: Engine) -> Non
 
     def page(deff: float, n_eff: float) -> None:
         from cx.domain import DateRange
-        from cx.kpis import Tile
+        from cx.views.kpis import Tile
         from cx.ui.components import kpi_tile
         kpi_tile(Tile("csat", "CSAT", "fraction", True, "", 0.7, 120, 0.5, 0.85, "low_n",
                       float("nan"), float("nan"), float("nan"), False, (), DateRange(), None,

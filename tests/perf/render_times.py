@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cx import access, users
+from cx.auth import access, users
 from cx.domain import Role
 from tests.app.session import logged_in
 

@@ -10,12 +10,12 @@ import pytest
 
 from cx.charts import figures
 from cx.domain import DateRange
-from cx.kpis import Tile
+from cx.views.kpis import Tile
 from cx.ui.components import _delta, _tile_words
 
 
 def _tile(change: float, p: float, tested: bool = True, higher_is_better: bool = True) -> Tile:
-    # one tile alone: its BH q equals its p (cx.kpis.tiles corrects over the tiles shown)
+    # one tile alone: its BH q equals its p (cx.views.kpis.tiles corrects over the tiles shown)
     return Tile("csat", "CSAT", "fraction", higher_is_better, "", 0.8, 400, 0.76, 0.84, "ok",
                 0.8 - change, change, p, tested, (), DateRange(), None,
                 in_family=tested, q=p if tested else math.nan)

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from starlette.requests import Request
 
-from cx import cookie_tickets
-from cx.cookie_tickets import Filed
+from cx.auth import cookie_tickets
+from cx.auth.cookie_tickets import Filed
 from cx.ui import cookie_route
 
 

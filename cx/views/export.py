@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from cx.config import Settings
-from cx.records import MAX_PAGE_SIZE, RecordQuery, fetch_records
+from cx.views.records import MAX_PAGE_SIZE, RecordQuery, fetch_records
 from cx.storage import Store
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -1,9 +1,9 @@
 """The credentials file: its layout, parsing (memoised per file version), atomic owner-only
-writes and the cross-process lock around read-modify-write. cx.users builds on it.
+writes and the cross-process lock around read-modify-write. cx.auth.users builds on it.
 
 The layout is the YAML streamlit-authenticator introduced (`credentials: usernames: NAME:
 {...}`), plus fields of our own per user: `session_version`, bumped whenever that user's existing
-logins must end, and `sessions`, the digests of the login cookies currently issued (cx.sessions).
+logins must end, and `sessions`, the digests of the login cookies currently issued (cx.auth.sessions).
 """
 
 from __future__ import annotations

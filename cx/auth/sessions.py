@@ -24,7 +24,7 @@ import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cx import users
+from cx.auth import users
 
 MAX_AGE = dt.timedelta(days=7)
 MAX_SESSIONS_PER_USER = 20  # the oldest is dropped beyond this: the file cannot grow forever

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from cx import users
+from cx.auth import users
 
 MAX_ENTRIES = 50_000  # bounded memory: the oldest (name, client) pairs are forgotten first
 FORGET_AFTER_SECONDS = 24 * 3600.0  # a day without a failure starts the count from zero

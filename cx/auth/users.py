@@ -1,7 +1,7 @@
 """Logins: users and roles, passwords (bcrypt), the last-admin rule, ending sessions.
 
-Users live in the credentials file (cx.credentials_file: layout, parsing, atomic owner-only
-writes, locking). Wrong passwords are slowed down per name and client by cx.login_throttle,
+Users live in the credentials file (cx.auth.credentials_file: layout, parsing, atomic owner-only
+writes, locking). Wrong passwords are slowed down per name and client by cx.auth.login_throttle,
 never by a lock stored here: a stored lock was a lever anyone could pull on someone else's
 account. Every change is a read-modify-write under a lock and an atomic replace, so the app and
 `python -m cx users ...` can change the file at the same time.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import bcrypt
 
-from cx.credentials_file import (  # noqa: F401 - re-exported: callers know them as users.*
+from cx.auth.credentials_file import (  # noqa: F401 - re-exported: callers know them as users.*
     User, UserError, check_role, editing, ended_sessions, load_users, locked, save_users,
 )
 from cx.domain import Role
@@ -32,7 +32,7 @@ DEMO_USERNAMES = {role: f"demo-{role.value}" for role in Role}
 
 @dataclass(frozen=True)
 class LoginResult:
-    status: str  # "ok" or "invalid" (cx.login_throttle adds "wait")
+    status: str  # "ok" or "invalid" (cx.auth.login_throttle adds "wait")
     user: User | None = None
     retry_after: float = 0.0  # seconds, with status "wait"
 
@@ -147,7 +147,7 @@ def dummy_hash(rounds: int) -> str:
 
 def authenticate(path: Path, username: str, password: str) -> LoginResult:
     """Check a password. Nothing is written: failures are counted per name and client by
-    cx.login_throttle, so a wrong password costs the file no write and locks nobody out."""
+    cx.auth.login_throttle, so a wrong password costs the file no write and locks nobody out."""
     user = load_users(path).get((username or "").strip().lower())
     if user is None:
         password_matches(password, dummy_hash(BCRYPT_ROUNDS))
