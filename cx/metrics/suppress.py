@@ -32,9 +32,14 @@ def protect_complement(frame: pd.DataFrame, floor: int, keys: tuple[str, ...]) -
 
 
 def _complement(frame: pd.DataFrame, floor: int) -> list[Any]:
-    """Index of the visible rows to hide so the hidden rows' n together reach the floor."""
+    """Index of the visible rows to hide so the hidden rows' n together reach the floor.
+
+    Every hidden row's answers are in the pool, a "no data" one too: a Kaplan-Meier group whose
+    S(t) is unidentified still has tickets in the total, so it shields its neighbours as well
+    as a suppressed row does (counting only suppressed rows hid a visible n=6 month needlessly).
+    """
     tiers = frame["reliability"].astype(str)
-    hidden_n = int(frame.loc[tiers == "suppressed", "n"].sum())
+    hidden_n = int(frame.loc[tiers.map(hidden), "n"].sum())
     more: list[Any] = []
     if hidden_n == 0 or hidden_n >= floor:
         return more

@@ -131,8 +131,10 @@ def _check(engine: Engine, name: str, frame: pd.DataFrame, by: tuple[str, ...],
     groups = list(g.groupby(keys)) if keys else [((), g)]
     assert len(got) == len(groups)
     found = {tuple(_norm(r[k]) for k in keys): r for r in got.to_dict(orient="records")}
-    small = [n for n in got["n"] if n < FLOOR] if get_metric(name).type is not MetricType.COUNT \
-        else []
+    # the hidden pool: groups below the floor and groups with answers but no identified value
+    small = [r["n"] for r in got.to_dict(orient="records")
+             if r["n"] < FLOOR or r["reliability"] == "no_data"] \
+        if get_metric(name).type is not MetricType.COUNT else []
     for key, part in groups:
         part.attrs = frame.attrs
         value, n = _expected(name, part)
