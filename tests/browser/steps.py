@@ -77,19 +77,41 @@ def log_in(page: Page, prepared: Prepared, role: Role) -> None:
     wait_idle(page)
 
 
-def open_page(page: Page, title: str) -> None:
-    """Through the sidebar, as a user would, once the current run has finished (a click during
-    a run can be lost to its rerun); clicked again if the page did not change."""
-    heading = page.get_by_role("heading", name=title, exact=True)
-    for _ in range(3):
+def act_until(page: Page, act: object, target: object, tries: int) -> None:
+    """Do ``act`` once the current run has finished, until ``target`` shows: an action during a
+    run (a click, a dropped file) can be lost to its rerun, so it is done again."""
+    for _ in range(tries):
         wait_idle(page)
-        page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+        act()  # type: ignore[operator]
         try:
-            heading.wait_for(timeout=SLOW / 3)
+            target.wait_for(timeout=SLOW / tries)  # type: ignore[attr-defined]
             break
         except PlaywrightTimeout:
             continue
-    heading.wait_for(timeout=SLOW)
+    target.wait_for(timeout=SLOW)  # type: ignore[attr-defined]
+
+
+def open_page(page: Page, title: str) -> None:
+    """Through the sidebar, as a user would; clicked again if the page did not change."""
+    nav = page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True)
+    act_until(page, nav.click, page.get_by_role("heading", name=title, exact=True), 3)
+
+
+def drop_file(page: Page, path: Path) -> None:
+    """Give the Upload page's file uploader a file and wait for its mapping."""
+    dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    act_until(page, lambda: dropzone.set_input_files(str(path)),
+              page.get_by_role("heading", name="Mapping", exact=True), 2)
+    wait_idle(page)
+
+
+def explorer_all_time(page: Page, prepared: Prepared) -> object:
+    """As an analyst (who lands on the explorer), all dates chosen: the "N responses match"
+    caption, whose number the explorer's downloads must agree with."""
+    log_in(page, prepared, Role.ANALYST)
+    page.get_by_role("heading", name="Verbatims and records", exact=True).wait_for()
+    choose_all_time(page)
+    return page.get_by_text(re.compile(r"responses match \(all dates\)"))
 
 
 def sidebar_channel(page: Page) -> object:

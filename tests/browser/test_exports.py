@@ -15,7 +15,7 @@ from playwright.sync_api import Page
 
 from cx.domain import Role
 from tests.browser.conftest import Prepared, Server
-from tests.browser.steps import choose_all_time, log_in, open_page, wait_idle
+from tests.browser.steps import explorer_all_time, log_in, open_page, wait_idle
 
 pytestmark = pytest.mark.timeout(400)
 
@@ -30,10 +30,7 @@ def _download(page: Page, name: str) -> bytes:
 def test_records_export_holds_every_record_of_the_filter(app: Server, prepared: Prepared,
                                                           page: Page) -> None:
     page.goto(app.url())
-    log_in(page, prepared, Role.ANALYST)  # lands on the explorer
-    page.get_by_role("heading", name="Verbatims and records", exact=True).wait_for()
-    choose_all_time(page)
-    caption = page.get_by_text(re.compile(r"responses match \(all dates\)"))
+    caption = explorer_all_time(page, prepared)
     total = int(re.match(r"([\d,]+) responses match", caption.inner_text()).group(1)
                 .replace(",", ""))
     assert total > 500  # more than the largest page

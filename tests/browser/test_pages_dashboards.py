@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 from cx.domain import Role
 from tests.browser.conftest import Prepared, Server
 from tests.browser.steps import (
-    choose_all_time,
     choose_channel,
     download_csv,
+    explorer_all_time,
     log_in,
     open_page,
     shot,
@@ -83,10 +83,7 @@ def test_chart_point_drills_down_to_its_records(app: Server, prepared: Prepared,
 def test_table_csv_download_neutralises_formulas(app: Server, prepared: Prepared,
                                                  page: object) -> None:
     page.goto(app.url())
-    log_in(page, prepared, Role.ANALYST)  # lands on the explorer
-    page.get_by_role("heading", name="Verbatims and records", exact=True).wait_for()
-    choose_all_time(page)
-    caption = page.get_by_text(re.compile(r"responses match \(all dates\)"))
+    caption = explorer_all_time(page, prepared)
     before = caption.inner_text()
     search = page.get_by_placeholder("words in comments, ids, agent names")
     search.fill("=")

@@ -14,9 +14,9 @@ from playwright.sync_api import Page
 from cx.domain import Role
 from cx.storage import Store
 from tests.browser.conftest import Prepared, Server, copy_prepared
-from tests.browser.steps import SLOW, log_in, open_page, shot, wait_idle
+from tests.browser.steps import SLOW, drop_file, log_in, open_page, shot, wait_idle
 from tests.browser.test_navigation_offline import _CUT_TABLES
-from tests.browser.test_upload_survey import _drop_file, confirm_and_load
+from tests.browser.test_upload_survey import confirm_and_load
 
 pytestmark = pytest.mark.timeout(300)
 CALLS = 12  # rows of the export below
@@ -54,7 +54,7 @@ def test_a_call_centre_export_is_loaded_through_the_page_and_shown(
     before = Store(server.db).scalar("SELECT count(*) FROM tickets")
 
     _choose_tickets(page)
-    _drop_file(page, _calls(tmp_path))
+    drop_file(page, _calls(tmp_path))
     assert page.evaluate(_CUT_TABLES, False) == []  # preview and mapping: every column in view
     confirm_and_load(page, "calls-export.csv", "tickets")
     main = page.locator('[data-testid="stMain"]')

@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from cx.domain import Role
 from cx.storage import Store
 from tests.browser.conftest import Prepared, Server, copy_prepared
-from tests.browser.steps import SLOW, log_in, open_page, shot, wait_idle
+from tests.browser.steps import SLOW, drop_file, log_in, open_page, shot, wait_idle
 
 pytestmark = pytest.mark.timeout(300)
 ANSWERS = 40  # rows of the export below, each with an NPS and a satisfaction score
@@ -28,22 +28,6 @@ def _survey(folder: Path) -> Path:
     path = folder / "enquete-nps.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def _drop_file(page: Page, path: Path) -> None:
-    """Give the uploader a file and wait for the mapping; a file dropped during a rerun can be
-    lost with it, so it is dropped again once."""
-    mapping = page.get_by_role("heading", name="Mapping", exact=True)
-    for _ in range(2):
-        wait_idle(page)
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
-        try:
-            mapping.wait_for(timeout=SLOW / 2)
-            break
-        except PlaywrightTimeout:
-            continue
-    mapping.wait_for(timeout=SLOW)
-    wait_idle(page)
 
 
 def _one_date_and_load(page: Page, file_name: str) -> None:
@@ -69,7 +53,7 @@ def test_a_survey_without_a_date_is_loaded_through_the_page_and_shown(
     log_in(page, prepared, Role.ANALYST)
     open_page(page, "Upload and batches")
 
-    _drop_file(page, _survey(tmp_path))
+    drop_file(page, _survey(tmp_path))
     page.get_by_text("Required field not recognised: submitted_at").wait_for()
     assert not re.search(r"(?<![\w-])--[a-z]", page.locator('[data-testid="stMain"]').inner_text())
     _one_date_and_load(page, "enquete-nps.csv")
@@ -116,7 +100,7 @@ def test_a_column_the_page_does_not_recognise_is_picked_in_the_mapping_table(
     survey = tmp_path / "enquete.csv"
     survey.write_text("Répondant,Recommandation,Commentaire\n" + "".join(
         f"R{i},{i % 11},Avis {i}\n" for i in range(ANSWERS)), encoding="utf-8")
-    _drop_file(page, survey)
+    drop_file(page, survey)
     page.get_by_text("No score recognised (nps, csat or ces)").wait_for()
     warning = page.get_by_text("No score recognised")
     for _ in range(3):  # keys typed before the grid has focus are lost: pick again
