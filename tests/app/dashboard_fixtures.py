@@ -61,6 +61,17 @@ def run_page(name: str, role: Role, timeout: float = 120) -> AppTest:
     return logged_in(role_user(role), f"pages/{name}.py", timeout).run()
 
 
+def run_page_on_empty_db(folder: Path, monkeypatch: pytest.MonkeyPatch, name: str,
+                         role: Role) -> AppTest:
+    """pages/<name>.py for `role` against a database that holds nothing yet (first start)."""
+    users_file = folder / "credentials.yaml"
+    add_role_users(users_file)
+    use_files(monkeypatch, DemoFiles(folder / "empty.duckdb", users_file))
+    at = run_page(name, role)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def cli_metric(db: Path, *args: str) -> dict:
     """`python -m cx metric ... --json`, run as a user would run it."""
     out = subprocess.run([sys.executable, "-m", "cx", "--db", str(db), "metric", *args, "--json"],

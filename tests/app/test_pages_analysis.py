@@ -21,9 +21,8 @@ from cx.ui.filters import View
 from tests.app.dashboard_fixtures import (
     ROOT,
     DemoFiles,
-    add_role_users,
     run_page,
-    use_files,
+    run_page_on_empty_db,
 )
 from tests.app.session import logged_in, role_user
 from tests.app.test_pages_dashboards import default_dates
@@ -69,11 +68,7 @@ def test_executive_is_refused(on_demo: DemoFiles, page: str) -> None:
 @pytest.mark.parametrize("page", PAGES)
 def test_empty_database_shows_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          page: str) -> None:
-    users_file = tmp_path / "credentials.yaml"
-    add_role_users(users_file)
-    use_files(monkeypatch, DemoFiles(tmp_path / "empty.duckdb", users_file))
-    at = run_page(page, Role.ANALYST)
-    assert not at.exception, [e.value for e in at.exception]
+    at = run_page_on_empty_db(tmp_path, monkeypatch, page, Role.ANALYST)
     assert "No data yet" in " ".join(i.value for i in at.info)
     assert not at.dataframe
 

@@ -16,10 +16,9 @@ from cx.storage import Store
 from cx.views.summary import last_date
 from tests.app.dashboard_fixtures import (
     DemoFiles,
-    add_role_users,
     cli_metric,
     run_page,
-    use_files,
+    run_page_on_empty_db,
 )
 
 MY_PAGES = ("overview", "tickets", "customers", "explorer", "upload")
@@ -53,11 +52,7 @@ def test_page_renders_for_allowed_role(on_demo: DemoFiles, page: str, role: Role
 @pytest.mark.parametrize("page", MY_PAGES)
 def test_empty_database_shows_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          page: str) -> None:
-    users_file = tmp_path / "credentials.yaml"
-    add_role_users(users_file)
-    use_files(monkeypatch, DemoFiles(tmp_path / "empty.duckdb", users_file))
-    at = run_page(page, Role.ADMIN)
-    assert not at.exception, [e.value for e in at.exception]
+    at = run_page_on_empty_db(tmp_path, monkeypatch, page, Role.ADMIN)
     infos = " ".join(i.value for i in at.info)
     assert EMPTY_TEXT[page] in infos, infos
 
