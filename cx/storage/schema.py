@@ -183,6 +183,20 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             "UPDATE field_catalog SET is_filter = (kind = 'dimension')",
         ),
     ),
+    (
+        8,
+        (
+            # Single sign-on: a group named in the identity provider's role claim -> the role its
+            # members get (cx.auth.group_roles). Exact, case-sensitive names, as the provider
+            # sends them; a person in several mapped groups gets the strongest role.
+            """CREATE TABLE sso_group_roles (
+  group_name VARCHAR PRIMARY KEY,
+  role VARCHAR NOT NULL,
+  changed_by VARCHAR NOT NULL,
+  changed_at TIMESTAMP NOT NULL
+)""",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
