@@ -1,0 +1,112 @@
+"""Company sign-in through Streamlit's own `st.login` / `st.user` / `st.logout` (OpenID Connect).
+
+Streamlit does the exchange with the provider (Authlib) and keeps the ID token's claims in its
+own signed, HttpOnly cookie; the providers are the [auth] section of .streamlit/secrets.toml,
+laid out as Streamlit documents. This module only reads who signed in and decides their role on
+every run: the groups in the configured claim (CX_SSO_ROLE_CLAIM, default `groups`) through the
+admins' mapping (cx.auth.group_roles), read afresh so a changed mapping takes effect on the next
+click. A person whose groups map to no role is signed in but has no access and sees no data.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from cx.auth import group_roles, sso
+from cx.config import Settings
+from cx.ui import context
+
+GROUPS_KEY = "cx_groups"  # the signed-in person's SSO groups (tuple of str); data scopes read it
+
+
+def _auth_section() -> Mapping[str, Any] | None:
+    try:
+        section = st.secrets.get("auth")
+    except Exception:  # noqa: BLE001 - no secrets file at all, or one that does not parse
+        return None
+    return section if isinstance(section, Mapping) else None
+
+
+def provider_names() -> list[str]:
+    return sso.providers(_auth_section())
+
+
+def mode(settings: Settings) -> str:
+    """local, sso or both (cx.auth.sso.auth_mode); raises SsoConfigError when it cannot work."""
+    return sso.auth_mode(settings.auth_mode, provider_names())
+
+
+def refuse_unworkable(settings: Settings) -> None:
+    """Stop with the reason when the sign-in settings cannot work (an unknown CX_AUTH, SSO
+    without a provider): the page and the console say what to fix; nobody gets in meanwhile."""
+    try:
+        mode(settings)
+    except sso.SsoConfigError as exc:
+        print(f"CX Lens refused to start: {exc}", file=sys.stderr, flush=True)
+        st.error(f"**CX Lens cannot start.** {exc}")
+        st.stop()
+
+
+def _claims() -> dict[str, Any] | None:
+    """The signed-in person's ID-token claims, or None when nobody signed in with a provider."""
+    try:
+        claims = st.user.to_dict()
+    except Exception:  # noqa: BLE001 - bare mode: no session behind this run
+        return None
+    return claims if claims.get("is_logged_in") is True else None
+
+
+def signed_in(settings: Settings) -> sso.SsoIdentity | None:
+    """Who signed in through a provider, with their groups and the role those map to now.
+
+    Also keeps the groups in session state under GROUPS_KEY, refreshed on every run (never
+    carried over from an earlier one), for the data scopes of each group.
+    """
+    claims = _claims() if allows(settings, "sso") else None
+    if claims is None:
+        st.session_state.pop(GROUPS_KEY, None)
+        return None
+    mapping = group_roles.load_mapping(context.store())
+    person = sso.identity(claims, settings.sso_role_claim, mapping)
+    st.session_state[GROUPS_KEY] = person.groups
+    return person
+
+
+def allows(settings: Settings, kind: str) -> bool:
+    """Whether sign-in of `kind` ("local" or "sso") is on. Settings that cannot work allow
+    neither: app.py refuses to start and says why, and meanwhile nobody gets in."""
+    try:
+        return mode(settings) in (kind, "both")
+    except sso.SsoConfigError:
+        return False
+
+
+def sign_in_buttons(settings: Settings) -> None:
+    """One button per configured provider; a click leaves for the provider's sign-in page."""
+    names = provider_names() if allows(settings, "sso") else []
+    for name in names:
+        label = "Sign in with your company account" if name == "default" else f"Sign in with {name}"
+        if st.button(label, key=f"cx_sso_{name}", type="primary", icon=":material/login:"):
+            st.login(name)
+
+
+def log_out() -> None:
+    """End the Streamlit session and the provider's: Streamlit deletes its identity cookie and
+    sends the browser to the provider's end-session endpoint when the provider has one."""
+    st.session_state.pop(GROUPS_KEY, None)
+    st.logout()
+
+
+def no_access(person: sso.SsoIdentity) -> None:
+    """A signed-in person whose groups map to no role: say so, show no data, offer logout."""
+    st.title("CX Lens")
+    st.error("**No access**: your company account has no role in CX Lens. Ask an admin to give "
+             "one of your groups a role (Users page, or `python -m cx groups map GROUP ROLE`).")
+    st.text(f"Signed in as: {person.username}")
+    st.text(f"Your groups: {', '.join(person.groups) or '(none sent by your provider)'}")
+    if st.button("Log out", key="cx_sso_no_access_logout", icon=":material/logout:"):
+        log_out()
