@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cx.auth import group_roles
+from cx.auth import audit, group_roles
 from cx.cli import main
 from cx.domain import Role
 from cx.storage import Store
@@ -31,6 +31,13 @@ def test_map_remap_and_unmap_with_who_did_it(store: Store) -> None:
         ("CX Analysts", Role.MANAGER, "bo"), ("it-admins", Role.ADMIN, "ana")]
     assert group_roles.unmap_group(store, "CX Analysts", "bo") == "manager"
     assert group_roles.load_mapping(store) == {"it-admins": Role.ADMIN}
+    # every change is in the audit log, newest first, with who, what and the value before
+    assert [(e.actor, e.action, e.target, e.detail) for e in audit.entries(store)] == [
+        ("bo", "group.unmap", "group:CX Analysts", {"was": "manager"}),
+        ("bo", "group.map", "group:CX Analysts", {"role": "manager", "was": "analyst"}),
+        ("ana", "group.map", "group:it-admins", {"role": "admin", "was": None}),
+        ("ana", "group.map", "group:CX Analysts", {"role": "analyst", "was": None}),
+    ]
 
 
 @pytest.mark.parametrize(("group", "role", "message"), [
@@ -45,6 +52,7 @@ def test_bad_changes_are_refused_and_write_nothing(store: Store, group: str, rol
     with pytest.raises(group_roles.GroupError, match="is not mapped"):
         group_roles.unmap_group(store, "nobody", "ana")
     assert store.query("SELECT count(*) FROM sso_group_roles") == [(0,)]
+    assert audit.entries(store) == []  # a refused change is not logged as made
 
 
 def test_a_hand_edited_unknown_role_maps_to_nothing(store: Store) -> None:
@@ -69,3 +77,6 @@ def test_the_command_line_maps_lists_and_unmaps(tmp_path: Path,
     assert capsys.readouterr().out.strip().endswith("no group is mapped to a role")
     assert main(["groups", "unmap", "cx-managers"]) == 1
     assert "is not mapped" in capsys.readouterr().err
+    logged = audit.entries(Store(os.environ["CX_DB"]))
+    assert [e.action for e in logged] == ["group.unmap", "group.map", "group.map"]
+    assert all(e.actor.startswith("cli") and e.target == "group:cx-managers" for e in logged)

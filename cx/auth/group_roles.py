@@ -1,12 +1,13 @@
 """Which SSO group gives which role: the table admins edit on the Users page or with
 `python -m cx groups map GROUP ROLE`.
 
-Why in the database (migration 8) and not in the credentials file beside the users: every
-change is audited in the append-only audit table, which lives in the database, and the change
-and its audit row are written in one transaction, so no mapping can change without its row (the
-file and the database cannot share a transaction). The scopes of a group live in the same
-database. The mapping is read on every run of a signed-in person, so a change takes effect on
-their next click; an unknown role in a row (a hand edit) maps to nothing, never to an error.
+Why in the database (migration 8) and not in the credentials file beside the users: a group's
+role sits beside the group's data scope (cx.auth.scopes) and the append-only audit log
+(cx.auth.audit) that records every change to either, all in one file an admin backs up and the
+Users page reads; the credentials file stays what it is, local logins and their sessions. Each
+change here is followed by its audit entry (`group.map` / `group.unmap`, target `group:NAME`).
+The mapping is read on every run of a signed-in person, so a change takes effect on their next
+click; an unknown role in a row (a hand edit) maps to nothing, never to an error.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import logging
 import unicodedata
 from dataclasses import dataclass
 
+from cx.auth import audit
 from cx.auth.credentials_file import check_role
 from cx.auth.sso import MAX_GROUP_CHARS
 from cx.domain import Role
@@ -72,7 +74,9 @@ def map_group(store: Store, group: str, role: str | Role, actor: str) -> str | N
                              [group]).fetchone()
         cur.execute("INSERT OR REPLACE INTO sso_group_roles VALUES "
                     "(?, ?, ?, current_timestamp::TIMESTAMP)", [group, role.value, actor])
-    return before[0] if before else None
+    was = before[0] if before else None
+    audit.record(store, actor, "group.map", f"group:{group}", {"role": role.value, "was": was})
+    return was
 
 
 def unmap_group(store: Store, group: str, actor: str) -> str:
@@ -84,6 +88,7 @@ def unmap_group(store: Store, group: str, actor: str) -> str:
         if before is None:
             raise GroupError(f"group {group!r} is not mapped to a role")
         cur.execute("DELETE FROM sso_group_roles WHERE group_name = ?", [group])
+    audit.record(store, actor, "group.unmap", f"group:{group}", {"was": before[0]})
     return str(before[0])
 
 
