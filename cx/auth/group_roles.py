@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from cx.auth import audit
-from cx.auth.credentials_file import check_role
+from cx.auth.credentials_file import UserError, check_role
 from cx.auth.sso import MAX_GROUP_CHARS
 from cx.domain import Role
 from cx.storage import Store
@@ -26,8 +26,10 @@ from cx.storage import Store
 log = logging.getLogger(__name__)
 
 
-class GroupError(ValueError):
-    """A mapping change that was refused (bad group name, unknown role, group not mapped)."""
+class GroupError(UserError):
+    """A mapping change that was refused (bad group name, unknown role, group not mapped).
+
+    A UserError: the Users page reports it in place like any refused user change."""
 
 
 @dataclass(frozen=True)
