@@ -50,6 +50,7 @@ class Settings:
     # Sign-in (issue 16): "local", "sso" or "both"; "" = both when an [auth] provider is set.
     auth_mode: str = ""
     sso_role_claim: str = "groups"  # the ID-token claim whose values cx.auth.group_roles maps
+    sso_max_age_hours: float = 24.0  # an older sign-in goes back through the provider
 
     @property
     def key_file(self) -> Path:
@@ -121,6 +122,7 @@ def load_settings(secrets_file: Path = SECRETS_FILE) -> Settings:
         max_future_days=int(_pick("CX_MAX_FUTURE_DAYS", secrets, "1")),
         auth_mode=_pick("CX_AUTH", secrets, ""),
         sso_role_claim=_pick("CX_SSO_ROLE_CLAIM", secrets, "groups"),
+        sso_max_age_hours=float(_pick("CX_SSO_MAX_AGE_HOURS", secrets, "24")),
     )
 
 

@@ -75,3 +75,14 @@ def test_identity_reads_the_configured_claim() -> None:
         "ana@example.com", ("cx-execs",), Role.EXECUTIVE)
     assert sso.identity(claims, "roles", MAPPING).role is Role.ANALYST
     assert sso.identity(claims, "teams", MAPPING) == sso.SsoIdentity("ana@example.com", (), None)
+
+
+@pytest.mark.parametrize(("iat", "old"), [
+    (1_000_000.0, False), (1_000_000 - 24 * 3600, False), (1_000_000 - 24 * 3600 - 1, True),
+    (1_000_000 + 299, False), (1_000_000 + 301, True),  # a few minutes of clock skew only
+    (None, True), ("1000000", True), (True, True),
+])
+def test_a_sign_in_older_than_the_limit_or_without_iat_has_expired(iat: object,
+                                                                   old: bool) -> None:
+    claims = {"sub": "u1"} if iat is None else {"sub": "u1", "iat": iat}
+    assert sso.expired(claims, 24, now=1_000_000.0) is old

@@ -89,6 +89,19 @@ def username_from_claims(claims: Mapping[str, Any]) -> str:
     return f"sub:{claims.get('sub', '')}"
 
 
+def expired(claims: Mapping[str, Any], max_age_hours: float, now: float) -> bool:
+    """Whether the sign-in is older than `max_age_hours` (by the ID token's `iat`, seconds).
+
+    Why: Streamlit keeps the claims for 30 days, and the groups in them are those of the day of
+    sign-in; someone taken out of a group at the provider must lose its role within a bounded
+    time, so an old sign-in is sent back through the provider. No or a bad `iat` counts as old.
+    """
+    issued = claims.get("iat")
+    if isinstance(issued, bool) or not isinstance(issued, (int, float)):
+        return True
+    return not (now - max_age_hours * 3600 <= issued <= now + 300)  # 5 min of clock skew
+
+
 def role_for(groups: Iterable[str], mapping: Mapping[str, Role]) -> Role | None:
     """The strongest role any of the groups maps to; None when none maps to a role."""
     have = {mapping[g] for g in groups if g in mapping}

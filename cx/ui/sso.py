@@ -11,6 +11,7 @@ click. A person whose groups map to no role is signed in but has no access and s
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,7 @@ from cx.config import Settings
 from cx.ui import context
 
 GROUPS_KEY = "cx_groups"  # the signed-in person's SSO groups (tuple of str); data scopes read it
+_EXPIRED = "cx_sso_expired"
 
 
 def _auth_section() -> Mapping[str, Any] | None:
@@ -67,9 +69,13 @@ def signed_in(settings: Settings) -> sso.SsoIdentity | None:
     carried over from an earlier one), for the data scopes of each group.
     """
     claims = _claims() if allows(settings, "sso") else None
+    if claims is not None and sso.expired(claims, settings.sso_max_age_hours, time.time()):
+        st.session_state[_EXPIRED] = True  # the sign-in screen says why
+        claims = None
     if claims is None:
         st.session_state.pop(GROUPS_KEY, None)
         return None
+    st.session_state.pop(_EXPIRED, None)
     mapping = group_roles.load_mapping(context.store())
     person = sso.identity(claims, settings.sso_role_claim, mapping)
     st.session_state[GROUPS_KEY] = person.groups
@@ -88,6 +94,9 @@ def allows(settings: Settings, kind: str) -> bool:
 def sign_in_buttons(settings: Settings) -> None:
     """One button per configured provider; a click leaves for the provider's sign-in page."""
     names = provider_names() if allows(settings, "sso") else []
+    if names and st.session_state.get(_EXPIRED):
+        st.info(f"Your company sign-in is more than {settings.sso_max_age_hours:g} hours old. "
+                "Sign in again, so that your current groups apply.")
     for name in names:
         label = "Sign in with your company account" if name == "default" else f"Sign in with {name}"
         if st.button(label, key=f"cx_sso_{name}", type="primary", icon=":material/login:"):

@@ -5,6 +5,7 @@ tab. The full round trip through a real provider is tests/browser/test_sso.py.""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -19,8 +20,9 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
 DATA = ("metric", "dataframe", "table")  # AppTest element kinds that would carry data
 
 
-def _person(*groups: str, email: str = "ana@example.com") -> dict:
-    return {"is_logged_in": True, "email": email, "sub": "u-1", "groups": list(groups)}
+def _person(*groups: str, email: str = "ana@example.com", age_hours: float = 0) -> dict:
+    return {"is_logged_in": True, "email": email, "sub": "u-1", "groups": list(groups),
+            "iat": int(time.time() - age_hours * 3600)}
 
 
 def _run(user: dict | None = None, mode: str = "sso", at: object = None) -> object:
@@ -53,6 +55,17 @@ def test_a_mapped_group_signs_in_with_the_strongest_role_and_its_groups(mapped: 
     assert at.session_state["cx_groups"] == ("staff", "cx-execs", "cx-analysts")
     at = _run(_person("cx-execs"))
     assert "Role: **executive**" in _sidebar_text(at)
+
+
+def test_an_old_sign_in_goes_back_through_the_provider(mapped: Store,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CX_SSO_MAX_AGE_HOURS", "8")
+    at = _run(_person("cx-analysts", age_hours=9))
+    assert "Logged in as" not in _sidebar_text(at) and "cx_groups" not in at.session_state
+    assert "more than 8 hours old" in at.info[0].value
+    assert [b.label for b in at.button] == ["Sign in with okta"]
+    at = _run(_person("cx-analysts", age_hours=7))
+    assert "Role: **analyst**" in _sidebar_text(at)
 
 
 def test_no_mapped_group_means_no_access_and_no_data(mapped: Store) -> None:
