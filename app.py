@@ -25,7 +25,10 @@ def main() -> None:
         in_demo_mode = startup.prepare_data(settings)
     startup.refuse_unsafe_start(settings, in_demo_mode)
     sso.refuse_unworkable(settings)
-    startup.ensure_first_admin(settings)
+    if sso.allows(settings, "local"):
+        startup.ensure_first_admin(settings)
+    else:
+        sso.hint_first_admin(settings)  # no password admin: a group must give the admin role
 
     nav.remember_entry_page()  # before auth.start draws the cookie hand-over
     auth.start(settings)

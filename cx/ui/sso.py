@@ -19,6 +19,8 @@ import streamlit as st
 
 from cx.auth import group_roles, sso
 from cx.config import Settings
+from cx.domain import Role
+from cx.storage import Store
 from cx.ui import context
 
 GROUPS_KEY = "cx_groups"  # the signed-in person's SSO groups (tuple of str); data scopes read it
@@ -51,6 +53,20 @@ def refuse_unworkable(settings: Settings) -> None:
         print(f"CX Lens refused to start: {exc}", file=sys.stderr, flush=True)
         st.error(f"**CX Lens cannot start.** {exc}")
         st.stop()
+
+
+def hint_first_admin(settings: Settings) -> None:
+    """SSO only and no group gives the admin role yet: say on the console how to give one."""
+    _hint_once(str(settings.db_path), settings.sso_role_claim)
+
+
+@st.cache_resource(show_spinner=False)
+def _hint_once(db_path: str, claim: str) -> None:
+    """Once per server process and database, at the first run."""
+    if Role.ADMIN not in group_roles.load_mapping(Store(db_path)).values():
+        print(f"CX Lens: no single sign-on group has the admin role yet. Give one with "
+              f"`python -m cx groups map GROUP admin` (groups are read from the {claim!r} "
+              f"claim).", file=sys.stderr, flush=True)
 
 
 def _claims() -> dict[str, Any] | None:

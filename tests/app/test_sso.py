@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +128,12 @@ def test_the_users_page_maps_and_unmaps_groups_audited(logins: dict[str, str]) -
     assert group_roles.load_mapping(store) == {}
     assert [(e.actor, e.action) for e in audit.entries(store)] == [
         (logins["admin"], "group.unmap"), (logins["admin"], "group.map")]
+
+
+def test_sso_only_creates_no_password_admin_and_says_how_to_get_one(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CX_AUTH", "sso")
+    at = _run(mode="sso")
+    assert not at.exception
+    assert not Path(os.environ["CX_USERS"]).exists()  # nobody can use a password here
+    assert "python -m cx groups map GROUP admin" in capsys.readouterr().err
