@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -92,10 +93,40 @@ def signed_in(settings: Settings) -> sso.SsoIdentity | None:
         st.session_state.pop(GROUPS_KEY, None)
         return None
     st.session_state.pop(_EXPIRED, None)
-    mapping = group_roles.load_mapping(context.store())
-    person = sso.identity(claims, settings.sso_role_claim, mapping)
+    person = sso.identity(claims, settings.sso_role_claim, _mapping(Path(settings.db_path)))
     st.session_state[GROUPS_KEY] = person.groups
     return person
+
+
+_memo: dict[Path, tuple[tuple[object, ...], dict[str, Role]]] = {}
+
+
+def _signature(db: Path) -> tuple[object, ...]:
+    """(inode, size, mtime) of the database and its WAL: any commit by any process changes it."""
+    found: list[object] = []
+    for path in (db, db.with_name(db.name + ".wal")):
+        try:
+            st_ = path.stat()
+            found.append((st_.st_ino, st_.st_size, st_.st_mtime_ns))
+        except FileNotFoundError:
+            found.append(None)
+    return tuple(found)
+
+
+def _mapping(db: Path) -> dict[str, Role]:
+    """The group -> role table, read again only when the database file changed.
+
+    Why: the role is decided several times per run (app.py, the page's guard, links), and
+    opening the database costs about 0.1 s on a busy machine, while two stat calls notice any
+    write at once, from this process or another (`python -m cx groups map`), so a change still
+    applies on the next click.
+    """
+    signature = _signature(db)
+    memo = _memo.get(db)
+    if memo is None or memo[0] != signature:
+        memo = (signature, group_roles.load_mapping(Store(db)))
+        _memo[db] = memo
+    return memo[1]
 
 
 def allows(settings: Settings, kind: str) -> bool:
