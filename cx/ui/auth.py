@@ -30,11 +30,13 @@ _TICKET = "cx_cookie_ticket"  # a login's or logout's cookie, still to be fetche
 
 
 def current_user(settings: Settings) -> CurrentUser | None:
-    """The logged-in user as the credentials file knows them *now*.
+    """The logged-in user as the credentials file (or, signed in with a provider, the group
+    mapping) knows them *now*, within the sign-in modes CX_AUTH allows.
 
     The role is read from the file on every run, not trusted from the session, and the session's
     version must still be the user's: removal, a role change, a password reset or a logout in
-    another browser end this session on its next run.
+    another browser end this session on its next run. A provider's sign-in gets its role from
+    cx.ui.sso on every run too; None when its groups map to no role.
     """
     local = _local_user(settings) if sso_ui.allows(settings, "local") else None
     if local is not None:
