@@ -157,3 +157,25 @@ def test_both_modes_offer_the_provider_and_the_password(
         expect(page.get_by_text("via company sign-in")).to_be_visible()
     finally:
         stop(server)
+
+
+def test_a_tampered_identity_cookie_signs_nobody_in(sso_app: Server, provider: Provider,
+                                                    page: Page) -> None:
+    """The claims (and so the groups) ride in Streamlit's signed cookie: changing one character
+    of it, or signing claims with another secret, must not sign anyone in."""
+    sign_in(page, sso_app.url(), provider, PERSON[Role.EXECUTIVE])
+    real = identity_cookie(page)
+    payload, rest = real["value"].split(".", 2)[1], real["value"]
+    flipped = payload[:5] + ("A" if payload[5] != "A" else "B") + payload[6:]
+    forged = [rest.replace(payload, flipped), rest[:-4] + "AAAA", "garbage"]
+    for value in forged:
+        fresh = page.context.browser.new_context()
+        try:
+            other = fresh.new_page()
+            fresh.add_cookies([{**real, "value": value}])
+            other.goto(sso_app.url())
+            other.get_by_role("button", name=SIGN_IN_BUTTON).wait_for()
+            assert_no_data(other)
+            expect(other.get_by_text("Logged in as")).to_have_count(0)
+        finally:
+            fresh.close()
