@@ -14,7 +14,7 @@ def main() -> None:
 
     The app's modules are imported here, not at the top: the server imports this file before
     Streamlit's runtime exists, and their cached functions must first meet the runtime."""
-    from cx.ui import auth, context, errors, startup
+    from cx.ui import auth, context, errors, sso, startup
     from cx.ui.filters import sidebar_filters
     from cx.ui import navigation as nav
 
@@ -24,7 +24,11 @@ def main() -> None:
     with st.empty():  # the first start's spinner must not shift the elements below it
         in_demo_mode = startup.prepare_data(settings)
     startup.refuse_unsafe_start(settings, in_demo_mode)
-    startup.ensure_first_admin(settings)
+    sso.refuse_unworkable(settings)
+    if sso.allows(settings, "local"):
+        startup.ensure_first_admin(settings)
+    else:
+        sso.hint_first_admin(settings)  # no password admin: a group must give the admin role
 
     nav.remember_entry_page()  # before auth.start draws the cookie hand-over
     auth.start(settings)
@@ -34,6 +38,10 @@ def main() -> None:
         # mode for this process before any widget exists, so the form is not re-mounted on the
         # next rerun.
         nav.remember_requested_page(nav.anonymous_navigation())
+        person = sso.signed_in(settings)
+        if person is not None:  # signed in with a provider, but no group of theirs has a role
+            sso.no_access(person)
+            st.stop()
         note = "Demo mode: the database holds only the built-in demo data." if in_demo_mode else ""
         auth.login_form(settings, note)
         st.stop()

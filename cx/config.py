@@ -47,6 +47,10 @@ class Settings:
     max_upload_mb: float = 200.0  # file bytes; for .xlsx its inflated size
     min_date_year: int = 1990  # earlier dates are refused per row
     max_future_days: int = 1  # dates after today + this are refused per row
+    # Sign-in (issue 16): "local", "sso" or "both"; "" = both when an [auth] provider is set.
+    auth_mode: str = ""
+    sso_role_claim: str = "groups"  # the ID-token claim whose values cx.auth.group_roles maps
+    sso_max_age_hours: float = 24.0  # an older sign-in goes back through the provider
 
     @property
     def key_file(self) -> Path:
@@ -116,6 +120,9 @@ def load_settings(secrets_file: Path = SECRETS_FILE) -> Settings:
         max_upload_mb=float(_pick("CX_MAX_UPLOAD_MB", secrets, "200")),
         min_date_year=int(_pick("CX_MIN_DATE_YEAR", secrets, "1990")),
         max_future_days=int(_pick("CX_MAX_FUTURE_DAYS", secrets, "1")),
+        auth_mode=_pick("CX_AUTH", secrets, ""),
+        sso_role_claim=_pick("CX_SSO_ROLE_CLAIM", secrets, "groups"),
+        sso_max_age_hours=float(_pick("CX_SSO_MAX_AGE_HOURS", secrets, "24")),
     )
 
 

@@ -1,9 +1,11 @@
-"""Users (admins): list logins and roles, add, change role, reset a password, remove."""
+"""Users (admins): list logins and roles, add, change role, reset a password, remove; map SSO
+groups to roles."""
 
 import streamlit as st
 
 from cx.auth import users
 from cx.ui import context
+from cx.ui.group_admin import group_tab
 from cx.ui.guard import require_page
 from cx.ui.users_admin import ROLE_NAMES, apply_change, optional_password, show_last_change
 from cx.ui.users_admin import users_table
@@ -18,7 +20,8 @@ table = users_table()
 st.dataframe(table, hide_index=True)
 names = table["username"].tolist()
 
-add, role, reset, remove = st.tabs(["Add", "Change role", "Reset password", "Remove"])
+add, role, reset, remove, groups = st.tabs(["Add", "Change role", "Reset password", "Remove",
+                                            "SSO groups"])
 with add, st.form("cx_user_add", clear_on_submit=True):
     new_name = st.text_input("Username", key="cx_user_add_name", help="lowercase letters, digits, '.', '_' or '-'")
     new_role = st.selectbox("Role", ROLE_NAMES, index=0, key="cx_user_add_role")
@@ -49,3 +52,6 @@ with remove, st.form("cx_user_remove"):
             st.warning("Tick the box to confirm the removal.")
         else:
             apply_change(lambda: users.remove_user(path, who_remove), f"Removed {who_remove}.")
+
+with groups:
+    group_tab()

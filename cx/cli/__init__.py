@@ -23,6 +23,7 @@ from cx.storage import StoreError
 COMMAND_MODULES = (
     "cx.cli.demo",
     "cx.cli.users",
+    "cx.cli.groups",
     "cx.cli.metric",
     "cx.cli.snapshot",
     "cx.cli.ingest",

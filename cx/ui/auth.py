@@ -18,9 +18,11 @@ import math
 import streamlit as st
 
 from cx.auth import cookie_tickets, login_throttle, sessions, users
+from cx.charts.text import md_plain
 from cx.config import Settings
 from cx.auth.cookie_key import signing_key
 from cx.ui.auth_session import CurrentUser, end_session, start_session, session_version
+from cx.ui import sso as sso_ui
 from cx.ui.cookie_route import hand_over
 
 _LOGOUT_REQUEST = "cx_logout_requested"
@@ -28,12 +30,25 @@ _TICKET = "cx_cookie_ticket"  # a login's or logout's cookie, still to be fetche
 
 
 def current_user(settings: Settings) -> CurrentUser | None:
-    """The logged-in user as the credentials file knows them *now*.
+    """The logged-in user as the credentials file (or, signed in with a provider, the group
+    mapping) knows them *now*, within the sign-in modes CX_AUTH allows.
 
     The role is read from the file on every run, not trusted from the session, and the session's
     version must still be the user's: removal, a role change, a password reset or a logout in
-    another browser end this session on its next run.
+    another browser end this session on its next run. A provider's sign-in gets its role from
+    cx.ui.sso on every run too; None when its groups map to no role.
     """
+    local = _local_user(settings) if sso_ui.allows(settings, "local") else None
+    if local is not None:
+        st.session_state[sso_ui.GROUPS_KEY] = ()
+        return local
+    person = sso_ui.signed_in(settings)
+    if person is None or person.role is None:  # no role: app.py says "No access"
+        return None
+    return CurrentUser(person.username, person.role, source="sso", groups=person.groups)
+
+
+def _local_user(settings: Settings) -> CurrentUser | None:
     if not st.session_state.get("authentication_status"):
         return None
     found = users.load_users(settings.users_path).get(str(st.session_state.get("username") or ""))
@@ -72,6 +87,9 @@ def start(settings: Settings) -> None:
     """
     name = _cookie_name(settings)
     if st.session_state.pop(_LOGOUT_REQUEST, False):
+        if not st.session_state.get("authentication_status") and sso_ui.signed_in(settings):
+            sso_ui.log_out()  # the browser leaves for Streamlit's logout route, then the provider
+            st.stop()
         if st.session_state.get("authentication_status"):
             sessions.end_all(settings.users_path, str(st.session_state.get("username")))
             end_session()
@@ -83,7 +101,7 @@ def start(settings: Settings) -> None:
         hand_over(ticket)
         return
     st.session_state.pop(_TICKET, None)
-    cookie = _cookies().get(name)
+    cookie = _cookies().get(name) if sso_ui.allows(settings, "local") else None
     if cookie and not st.session_state.get("authentication_status"):
         login = sessions.verify(settings.users_path, _key(settings), cookie)
         if login is not None:  # anything else is ignored: the login form shows, nothing breaks
@@ -107,10 +125,16 @@ def client_address() -> str:
 
 
 def login_form(settings: Settings, note: str = "") -> None:
-    """Show the login form; on a correct password start the session and rerun the app."""
+    """Show the ways to log in that CX_AUTH allows: a button per SSO provider, the password
+    form; on a correct password start the session and rerun the app."""
     st.title("CX Lens")
     if note:
         st.caption(note)
+    if not sso_ui.allows(settings, "local"):
+        st.subheader("Log in to CX Lens")
+        sso_ui.sign_in_buttons(settings)
+        return
+    sso_ui.sign_in_buttons(settings)
     with st.form("cx_login"):
         st.subheader("Log in to CX Lens")
         username = st.text_input("Username", autocomplete="username")
@@ -144,6 +168,10 @@ def sidebar_identity(user: CurrentUser) -> None:
     with st.sidebar:
         st.divider()
         # Usernames are limited to [a-z0-9._-]; a code span keeps '_' from turning into italics.
-        st.markdown(f"Logged in as **`{user.username}`**  \nRole: **{user.role.value}**")
+        if user.source == "sso":  # a provider's name for someone: escaped, never markup
+            st.markdown(f"Logged in as **{md_plain(user.username)}**  \n"
+                        f"Role: **{user.role.value}**  \nvia company sign-in")
+        else:
+            st.markdown(f"Logged in as **`{user.username}`**  \nRole: **{user.role.value}**")
         st.button("Log out", key="cx_logout", on_click=_request_logout, icon=":material/logout:")
 

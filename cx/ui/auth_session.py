@@ -16,6 +16,8 @@ _KEYS = ("authentication_status", "username", "name", "roles", _VERSION)
 class CurrentUser:
     username: str
     role: Role
+    source: str = "local"  # "local" (password) or "sso" (company sign-in, cx.ui.sso)
+    groups: tuple[str, ...] = ()  # SSO groups; none for a local login
 
     @property
     def roles(self) -> frozenset[Role]:

@@ -81,15 +81,18 @@ def _healthy(health_url: str) -> bool:
     return healthy(health_url.removesuffix("/_stcore/health"))
 
 
-def launch(db: Path, users_file: Path, folder: Path, cookie_key: str | None = None) -> Server:
-    """Start `streamlit run app.py` with its own database, credentials and cookie key."""
+def launch(db: Path, users_file: Path, folder: Path, cookie_key: str | None = None,
+           env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> Server:
+    """Start `streamlit run app.py` with its own database, credentials and cookie key (plus
+    `env` and Streamlit options `args`, e.g. the SSO test's own secrets file)."""
     port = free_port()
     env = {**os.environ, "CX_DB": str(db), "CX_USERS": str(users_file),
-           "CX_COOKIE_KEY": cookie_key or secrets.token_urlsafe(32), "CX_TZ": "UTC"}
+           "CX_COOKIE_KEY": cookie_key or secrets.token_urlsafe(32), "CX_TZ": "UTC",
+           **(env or {})}
     log = folder / f"server-{port}.log"
     with log.open("w") as out:
-        process = subprocess.Popen(streamlit_command(port), cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen([*streamlit_command(port), *args], cwd=ROOT, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", db, users_file, log, process)
     deadline = time.monotonic() + STARTUP_SECONDS
     while not healthy(server.base_url):

@@ -23,6 +23,8 @@ CASES: list[tuple[str, int]] = [
     ("demo --seed x", 2),
     ("users", 2), ("users add", 2), ("users add bad//name --role admin", 1),
     ("users add okname --role wizard", 2), ("users remove nobody", 1), ("users list --zzz", 2),
+    ("groups", 2), ("groups map admins wizard", 2), ("groups map", 2),
+    ("groups unmap nosuchgroup", 1), ("groups list --zzz", 2),
     ("metric", 2), ("metric nosuchmetric", 1), ("metric nps --by nosuchfield", 1),
     ("metric nps --where nosuchfield=1", 1), ("metric nps --where broken", 1),
     ("metric nps --from 2026-02-30", 1), ("metric nps --to yesterday", 1),
