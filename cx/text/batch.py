@@ -31,7 +31,7 @@ def _now() -> dt.datetime:
 def analyse_batch(cur: duckdb.DuckDBPyConnection, table: str, batch_id: str,
                   chunk: int = CHUNK) -> int:
     """Compute and store the features of every comment of one batch; returns comments analysed."""
-    fields = text_fields(cur, table)
+    fields = text_fields(cur, table, batch_id)
     if not fields:
         return 0
     dictionary.ensure_defaults(cur)

@@ -21,13 +21,32 @@ from cx.text.themes import Matcher
 
 TEXT_TABLES = ("responses", "tickets")
 CHUNK = 5_000
+PROSE_WORDS = 4.0  # mean words per value from which an extra text column reads as comments
 
 
-def text_fields(cur: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    """The free-text columns of a record table: `comment`, and extra text fields of uploads."""
+def text_fields(cur: duckdb.DuckDBPyConnection, table: str,
+                batch_id: str | None = None) -> list[str]:
+    """The comment columns of a record table: `comment`, and extra text fields of uploads whose
+    values read as prose (names, e-mail addresses and codes are text too, but not comments).
+    With `batch_id`, the prose test looks at that batch's values only."""
     if table not in TEXT_TABLES:
         return []
-    return [f.name for f in fields_of(cur, table) if f.kind == "text"]
+    out = []
+    for f in fields_of(cur, table):
+        if f.kind == "text" and (not f.extra or _mean_words(cur, table, f.name, batch_id)
+                                 >= PROSE_WORDS):
+            out.append(f.name)
+    return out
+
+
+def _mean_words(cur: duckdb.DuckDBPyConnection, table: str, field: str,
+                batch_id: str | None) -> float:
+    col = quote_ident(field)
+    where, params = ("AND batch_id = ?", [batch_id]) if batch_id else ("", [])
+    value = run(cur, f"""SELECT avg(len(regexp_extract_all({col}, '[^\\s]+')))
+        FROM (SELECT {col} FROM {table} WHERE {col} IS NOT NULL AND trim({col}) <> '' {where}
+              LIMIT 10000)""", params).fetchone()[0]  # checked names
+    return float(value or 0.0)
 
 
 def pages(cur: duckdb.DuckDBPyConnection, table: str, field: str, where: str,

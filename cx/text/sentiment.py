@@ -1,14 +1,18 @@
 """Sentiment of one comment: a score in [-1, 1] and a label, for the languages we have lexicons for.
 
 Why VADER: its lexicons ship inside registry packages (vaderSentiment for English,
-vaderSentiment-fr for French), it needs no model download, scores ~10,000 comments a second on
-one core, and it handles negation, boosters and "but". A language without a lexicon gets no score
+vaderSentiment-fr for French), it needs no model download, scores thousands of comments a second
+on one core, and it handles negation, boosters and "but". A language without a lexicon gets no score
 (None) rather than a wrong one.
 
 The score is VADER's compound score of the whole comment. The label adds "mixed", which VADER
-does not have: a comment is mixed when one of its clauses (split at sentence ends and at contrast
-words such as "but" / "mais") is clearly positive and another clearly negative. Otherwise the
-label follows the compound score with VADER's own ±0.05 thresholds.
+does not have: a comment is mixed when one of its clauses (split at sentence ends, commas and
+contrast words such as "but" / "mais") is clearly positive and another clearly negative; only
+comments with both positive and negative words are split, which keeps the cost near one VADER
+call per comment. Otherwise the label follows the compound score with VADER's ±0.05 thresholds.
+
+French text is looked up word by word in the French lexicon, falling back to the word's lemma
+(simplemma) where only the lemma is listed.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ _CONTRAST = {
     "en": r"\b(?:but|however|although|though|yet|except|whereas)\b",
     "fr": r"\b(?:mais|cependant|pourtant|toutefois|néanmoins|sauf|alors que|par contre)\b",
 }
-_SENTENCE_END = r"[.!?;\n]+"
+_SENTENCE_END = r"[.!?;,\n]+"  # sentence ends and commas ("Good prices, awful service")
 
 
 class _Analyzer(Protocol):
@@ -92,9 +96,9 @@ def clauses(text: str, lang: str) -> list[str]:
     return [p for p in out if p]
 
 
-def _compound(lang: str, text: str) -> float:
+def _scores(lang: str, text: str) -> dict[str, float]:
     with _locks[lang]:
-        return float(_analyzer(lang).polarity_scores(text)["compound"])
+        return _analyzer(lang).polarity_scores(text)
 
 
 def score(text: str, lang: str) -> Sentiment | None:
@@ -102,10 +106,11 @@ def score(text: str, lang: str) -> Sentiment | None:
     if lang not in SCORED or not text.strip():
         return None
     prepared = _prepare(text, lang)
-    whole = _compound(lang, prepared)
-    parts = clauses(prepared, lang)
-    if len(parts) > 1:
-        values = [_compound(lang, p) for p in parts]
+    overall = _scores(lang, prepared)
+    whole = float(overall["compound"])
+    parts = clauses(prepared, lang) if overall["pos"] and overall["neg"] else []
+    if len(parts) > 1:  # only a comment with both positive and negative words can be mixed
+        values = [float(_scores(lang, p)["compound"]) for p in parts]
         if max(values) >= MIXED_CLAUSE and min(values) <= -MIXED_CLAUSE:
             return Sentiment(whole, "mixed")
     if whole >= NEUTRAL_BAND:

@@ -23,7 +23,9 @@ class Matcher:
 
     version: int
     words: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
-    phrases: Mapping[str, tuple[tuple[Phrase, str], ...]] = field(default_factory=dict)
+    # per language: a lemma -> the phrases (and their themes) that can start with it
+    phrases: Mapping[str, Mapping[str, tuple[tuple[Phrase, str], ...]]] = field(
+        default_factory=dict)
 
     @classmethod
     def build(cls, entries: Iterable[tuple[str, str, Iterable[str]]], version: int) -> Matcher:
@@ -40,9 +42,10 @@ class Matcher:
                     phrases.setdefault(lang, []).append((seq, theme))
         return cls(version,
                    {lang: {w: frozenset(t) for w, t in d.items()} for lang, d in words.items()},
-                   {lang: tuple(p) for lang, p in phrases.items()})
+                   {lang: _by_first_word(p) for lang, p in phrases.items()})
 
     def languages(self) -> frozenset[str]:
+        """Languages the dictionary has terms for."""
         return frozenset(self.words) | frozenset(self.phrases)
 
     def themes(self, text: str, lang: str) -> set[str]:
@@ -57,14 +60,24 @@ class Matcher:
     def _themes_in(self, seq: tuple[str, ...], lang: str) -> set[str]:
         found: set[str] = set()
         table = self.words.get(lang, {})
-        for w in seq:
+        starts = self.phrases.get(lang, {})
+        for i, w in enumerate(seq):
             found |= table.get(w, frozenset())
-        for phrase, theme in self.phrases.get(lang, ()):
-            if theme not in found and _contains(seq, phrase):
-                found.add(theme)
+            for phrase, theme in starts.get(w, ()):
+                if theme not in found and _at(seq, i, phrase):
+                    found.add(theme)
         return found
 
 
-def _contains(seq: tuple[str, ...], phrase: Phrase) -> bool:
-    n = len(phrase)
-    return any(all(seq[i + j] in phrase[j] for j in range(n)) for i in range(len(seq) - n + 1))
+def _by_first_word(phrases: list[tuple[Phrase, str]]) -> dict[str, tuple[tuple[Phrase, str], ...]]:
+    index: dict[str, list[tuple[Phrase, str]]] = {}
+    for phrase, theme in phrases:
+        for first in phrase[0]:
+            index.setdefault(first, []).append((phrase, theme))
+    return {w: tuple(p) for w, p in index.items()}
+
+
+def _at(seq: tuple[str, ...], i: int, phrase: Phrase) -> bool:
+    """Does `phrase` occur in `seq` starting at word i?"""
+    return i + len(phrase) <= len(seq) and all(
+        seq[i + j] in forms for j, forms in enumerate(phrase))
