@@ -24,7 +24,8 @@ def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
         raise CommandRefused("--comments must be a positive whole number")
     result = text_benchmark(args.comments)
     text = (f"{result['comments']:,} comments in {result['seconds']:.1f} s: "
-            f"{result['comments_per_second']:,.0f} comments/s on one core; peak memory "
+            f"{result['comments_per_second']:,.0f} comments/s ({result['comments_per_cpu_second']:,.0f} "
+            f"per CPU second, one core); peak memory "
             f"{result['peak_rss_mib']:.0f} MiB (before analysis {result['rss_before_mib']:.0f} "
             f"MiB); 1M comments would take {result['extrapolated_1m_seconds'] / 60:.1f} min")
     return CommandResult(result, text)

@@ -18,6 +18,7 @@ import duckdb
 from cx.storage import Store, quote_ident, run
 from cx.storage.schema import NATURAL_KEY
 from cx.text import dictionary
+from cx.text.analyse import Features
 from cx.text.records import CHUNK, TEXT_TABLES, delete_records, pages, text_fields, write
 from cx.text.themes import Matcher
 
@@ -35,10 +36,10 @@ def analyse_batch(cur: duckdb.DuckDBPyConnection, table: str, batch_id: str,
     if not fields:
         return 0
     dictionary.ensure_defaults(cur)
-    matcher, now, done = dictionary.matcher(cur), _now(), 0
+    matcher, now, done, seen = dictionary.matcher(cur), _now(), 0, {}
     for field in fields:
         for rows in pages(cur, table, field, "batch_id = ?", [batch_id], chunk):
-            done += write(cur, table, field, rows, matcher, now)
+            done += write(cur, table, field, rows, matcher, now, seen)
     return done
 
 
@@ -94,10 +95,11 @@ def rebuild(store: Store, progress: Progress | None = None, chunk: int = CHUNK,
     tick(0, total)
     with store.cursor() as cur:
         matcher = dictionary.matcher(cur)
+    seen: dict[str, Features] = {}
     for table, field in [tuple(k.split(".", 1)) for k, n in todo.items() if n]:
         while limit is None or done < limit:
             size = chunk if limit is None else min(chunk, limit - done)
-            n = _rebuild_chunk(store, table, field, matcher, size)
+            n = _rebuild_chunk(store, table, field, matcher, size, seen)
             if not n:
                 break
             done += n
@@ -106,11 +108,12 @@ def rebuild(store: Store, progress: Progress | None = None, chunk: int = CHUNK,
     return RebuildReport(version, done, total - done, round(seconds, 3))
 
 
-def _rebuild_chunk(store: Store, table: str, field: str, matcher: Matcher, size: int) -> int:
+def _rebuild_chunk(store: Store, table: str, field: str, matcher: Matcher, size: int,
+                   seen: dict[str, Features]) -> int:
     with store.transaction() as cur:
         rows = next(pages(cur, table, field, _stale_where(table),
                           [table, field, matcher.version], size), [])
         if rows:
             delete_records(cur, table, field, [r[0] for r in rows])
-            write(cur, table, field, rows, matcher, _now())
+            write(cur, table, field, rows, matcher, _now(), seen)
         return len(rows)

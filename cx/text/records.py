@@ -21,6 +21,7 @@ from cx.text.themes import Matcher
 
 TEXT_TABLES = ("responses", "tickets")
 CHUNK = 5_000
+SEEN_MAX = 50_000  # distinct texts remembered within one batch (a few tens of MB at most)
 PROSE_WORDS = 4.0  # mean words per value from which an extra text column reads as comments
 
 
@@ -66,9 +67,17 @@ def pages(cur: duckdb.DuckDBPyConnection, table: str, field: str, where: str,
 
 
 def write(cur: duckdb.DuckDBPyConnection, table: str, field: str,
-          rows: list[tuple[str, str, str]], matcher: Matcher, now: dt.datetime) -> int:
-    """Analyse `rows` and insert their features and themes (the caller removed old ones)."""
-    features = [(rid, bid, analyse(text, matcher)) for rid, bid, text in rows]
+          rows: list[tuple[str, str, str]], matcher: Matcher, now: dt.datetime,
+          seen: dict[str, Features] | None = None) -> int:
+    """Analyse `rows` and insert their features and themes (the caller removed old ones).
+
+    Identical texts ("Great service!", "ok") are analysed once: `seen` carries the results
+    from chunk to chunk of one batch (same dictionary), emptied when it reaches SEEN_MAX."""
+    seen = {} if seen is None else seen
+    if len(seen) > SEEN_MAX:
+        seen.clear()
+    features = [(rid, bid, seen.get(text) or seen.setdefault(text, analyse(text, matcher)))
+                for rid, bid, text in rows]
     _insert(cur, "comment_features", pa.table({
         "table_name": [table] * len(features), "record_id": [f[0] for f in features],
         "field": [field] * len(features), "batch_id": [f[1] for f in features],
