@@ -1,7 +1,8 @@
 """Throughput of the load-time text analysis: N generated comments through `analyse_batch`.
 
-The comments are two demo sentences each (English, French and a few other languages, as the
-demo mixes them), so texts rarely repeat and caches do not flatter the number. They go through
+The comments are two demo sentences of one language each (English, French, German, Spanish in
+the demo's mix), so texts rarely repeat and the per-batch cache of identical texts does not
+flatter the number. They go through
 exactly the code an upload runs, in one transaction on a temporary database. Peak memory is the
 process's maximum resident set (ru_maxrss), reported with the resident size before analysis so
 the growth the analysis caused can be read off. CPU seconds are reported beside wall-clock ones:
@@ -19,7 +20,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from cx.demo.comments import catalogue
+from cx.demo import spec
+from cx.demo.comments import LANGUAGES, catalogue
 from cx.storage import Store, run
 from cx.storage.batches import Batch, insert_batch, new_batch_id
 from cx.text.batch import analyse_batch
@@ -31,10 +33,20 @@ def _rss_mib() -> float:
 
 
 def _comments(n: int, seed: int) -> pa.Table:
-    sentences = np.asarray(catalogue()[0], dtype=object)
+    """Two sentences of one language per comment, languages in the demo's overall mix."""
+    sentences, ranges = catalogue()
+    pools = {lang: np.asarray([sentences[i] for (lg, _, _), (a, b) in ranges.items()
+                               if lg == lang for i in range(a, b)], dtype=object)
+             for lang in LANGUAGES}
+    weights = spec.COMMENT_LANGUAGE_BY_REGION.T @ spec.REGION_MIX
     rng = np.random.default_rng(seed)
-    first, second = rng.integers(0, len(sentences), (2, n))
-    text = [f"{a} {b}" for a, b in zip(sentences[first], sentences[second], strict=True)]
+    lang = rng.choice(len(LANGUAGES), size=n, p=weights / weights.sum())
+    u = rng.random((2, n))
+    text = []
+    for i, code in enumerate(lang):
+        pool = pools[LANGUAGES[code]]
+        a, b = (u[:, i] * len(pool)).astype(int)
+        text.append(f"{pool[a]} {pool[b]}")
     return pa.table({"response_id": [f"B{i:09d}" for i in range(n)], "comment": text})
 
 
