@@ -56,13 +56,12 @@ def _targets(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return [(t, f) for t in TEXT_TABLES for f in text_fields(cur, t)]
 
 
-def stale(store: Store) -> dict[str, int]:
-    """How many comments a rebuild would analyse, per table.field, and the dictionary version."""
+def stale(store: Store) -> tuple[int, dict[tuple[str, str], int]]:
+    """The dictionary version, and how many comments per (table, field) a rebuild would redo."""
     with store.transaction() as cur:
         dictionary.ensure_defaults(cur)
         version = dictionary.version(cur)
-        out = {f"{t}.{f}": _count(cur, t, f, version) for t, f in _targets(cur)}
-    return {**out, "theme_version": version}
+        return version, {(t, f): _count(cur, t, f, version) for t, f in _targets(cur)}
 
 
 def _count(cur: duckdb.DuckDBPyConnection, table: str, field: str, version: int) -> int:
@@ -88,15 +87,14 @@ def rebuild(store: Store, progress: Progress | None = None, chunk: int = CHUNK,
             limit: int | None = None) -> RebuildReport:
     """Re-analyse every stale comment, one chunk per transaction (stop after `limit`)."""
     started = dt.datetime.now()
-    todo = stale(store)
-    version = int(todo.pop("theme_version"))
+    version, todo = stale(store)
     total, done = sum(todo.values()), 0
     tick = progress or (lambda done, total: None)
     tick(0, total)
     with store.cursor() as cur:
         matcher = dictionary.matcher(cur)
     seen: dict[str, Features] = {}
-    for table, field in [tuple(k.split(".", 1)) for k, n in todo.items() if n]:
+    for table, field in [key for key, n in todo.items() if n]:
         while limit is None or done < limit:
             size = chunk if limit is None else min(chunk, limit - done)
             n = _rebuild_chunk(store, table, field, matcher, size, seen)

@@ -29,8 +29,7 @@ def themes(store: Store) -> dict[str, Any]:
 
 
 def _changed(store: Store, change: dict[str, Any]) -> dict[str, Any]:
-    todo = stale(store)
-    version = todo.pop("theme_version")
+    version, todo = stale(store)
     return {**change, "version": version, "stale_comments": sum(todo.values())}
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from functools import lru_cache
+
 import numpy as np
-from sklearn.decomposition import NMF
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from cx.storage import Store
 from cx.text.lemmas import lemmas
@@ -21,7 +21,16 @@ _FRENCH_STOP = frozenset("""a à ai au aux avec avoir c ça ce ces cet cette d d
 elles en est et été être eu il ils j je l la le les leur lui m ma mais me mes moi mon n ne nos
 notre nous on ou où par pas pour qu que qui s sa se ses si son sur t ta te tes toi ton tu un une
 vos votre vous y faire fois très plus tout tous bien aussi avoir deux trois""".split())
-STOP = {"en": frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "ve", "m", "ll", "d"}, "fr": _FRENCH_STOP}
+LANGUAGES = ("en", "fr")
+
+
+@lru_cache(maxsize=None)
+def stop_words(lang: str) -> frozenset[str]:
+    """Words too common to name a theme (scikit-learn is imported only when suggesting)."""
+    if lang == "fr":
+        return _FRENCH_STOP
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    return frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "ve", "m", "ll", "d"}
 
 
 @dataclass(frozen=True)
@@ -54,11 +63,12 @@ def _texts(store: Store, lang: str, sample: int, unthemed: bool) -> list[str]:
 def suggest(store: Store, lang: str = "en", k: int = 8, sample: int = 20_000,
             unthemed: bool = False, min_comments: int = 5) -> list[Suggestion]:
     """Up to `k` suggested themes from the newest comments in `lang` (fewer on little data)."""
-    if lang not in STOP:
-        raise ValueError(f"theme suggestions are available for {', '.join(STOP)}, not {lang!r}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"theme suggestions are available for {', '.join(LANGUAGES)}, "
+                         f"not {lang!r}")
+    stop = stop_words(lang)
     texts = _texts(store, lang, sample, unthemed)
-    docs = [" ".join(w for w in lemmas(t, lang) if w not in STOP[lang] and len(w) > 1)
-            for t in texts]
+    docs = [" ".join(w for w in lemmas(t, lang) if w not in stop and len(w) > 1) for t in texts]
     docs = [d for d in docs if d]
     if len(docs) < max(min_comments, k):
         return []
@@ -66,6 +76,9 @@ def suggest(store: Store, lang: str = "en", k: int = 8, sample: int = 20_000,
 
 
 def _factorise(docs: list[str], k: int, min_comments: int) -> list[Suggestion]:
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectoriser = TfidfVectorizer(ngram_range=(1, 2), min_df=min(min_comments, len(docs)),
                                  max_df=0.5, max_features=5_000, sublinear_tf=True)
     try:
