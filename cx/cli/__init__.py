@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "cx.cli.batches",
     "cx.cli.analyze",
     "cx.cli.bench",
+    "cx.cli.text",
 )
 
 

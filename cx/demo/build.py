@@ -24,6 +24,7 @@ from cx.demo.tickets import make_tickets
 from cx.storage import FieldInfo, Store, add_extra_field, quote_ident, run
 from cx.storage.batches import Batch, insert_batch, list_batches, new_batch_id, rollback_batch
 from cx.storage.schema import RECORD_TABLES
+from cx.text.batch import analyse_batch
 
 SOURCE = "demo"
 MIN_SCALE, MAX_SCALE = 0.001, 1000.0
@@ -56,6 +57,7 @@ def build_demo(store: Store, seed: int = 7, scale: float = 1.0,
         ids = {t: new_batch_id() for t in ("customers", "tickets", "responses")}
         _add_extra_fields(cur, ids)
         rows = _generate(cur, np.random.default_rng(seed), scale, window, ids)
+        analyse_batch(cur, "responses", ids["responses"])  # comment language, sentiment, themes
         mapping = {"seed": seed, "scale": scale, "end": window.end.isoformat(),
                    "generator": "cx.demo"}
         for table, batch_id in ids.items():

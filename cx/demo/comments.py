@@ -1,7 +1,9 @@
 """Verbatim comments: a few hundred distinct sentences built from fragments, matched to the score.
 
 Negative comments talk about the customer's worst-rated service attribute, positive ones about
-the best-rated one, so text analysis has something real to find. A few comments start with
+the best-rated one, so text analysis has something real to find. Comments are in English, French,
+German or Spanish by the respondent's region, and two themes are planted with fixed shares:
+billing, and app crashes, whose share rises in one week (spec.EMERGING_WEEK). A few comments start with
 "=", "+", "-" or "@" on purpose: CSV exports must neutralise them (formula injection).
 """
 
@@ -11,6 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from cx.demo import comments_lang as lang_texts
 from cx.demo import spec
 
 NEGATIVE, NEUTRAL, POSITIVE = 0, 1, 2
@@ -74,28 +77,82 @@ def _sentences(opens: tuple[str, ...], clauses: tuple[str, ...],
     return out
 
 
+# Topic codes: 0..5 the attributes of spec.RATINGS, -1 no particular topic, -2 formula-like,
+# and the planted themes below. THEMES names each topic as the default theme dictionary does.
+BILLING, CRASH = 6, 7
+THEMES = ("resolution", "agent knowledge", "wait time", "ease of contact", "friendliness",
+          "website", "billing", "app crashes")
+LANGUAGES = ("en", "fr", "de", "es")  # spec.COMMENT_LANGUAGE_BY_REGION columns
+Key = tuple[str, int, int]  # (language, polarity, topic)
+
+
+def _fragments(lang: str) -> tuple[tuple, ...]:
+    if lang == "en":
+        return ((NEGATIVE, _NEG_OPEN, _NEG, _NEG_END), (POSITIVE, _POS_OPEN, _POS, _POS_END)), \
+            _NEUTRAL
+    return ((NEGATIVE, lang_texts.NEG_OPEN, lang_texts.NEG, lang_texts.NEG_END),
+            (POSITIVE, lang_texts.POS_OPEN, lang_texts.POS, lang_texts.POS_END)), \
+        lang_texts.NEUTRAL
+
+
 @lru_cache(maxsize=1)
-def catalogue() -> tuple[list[str], dict[tuple[int, int], tuple[int, int]]]:
-    """(sentences, (polarity, topic) -> [start, stop) range); topic -1 = any / special (-2)."""
+def catalogue() -> tuple[list[str], dict[Key, tuple[int, int]]]:
+    """(sentences, (language, polarity, topic) -> [start, stop) range of sentences)."""
     sentences: list[str] = []
-    ranges: dict[tuple[int, int], tuple[int, int]] = {}
-    for polarity, opens, table, ends in ((NEGATIVE, _NEG_OPEN, _NEG, _NEG_END),
-                                         (POSITIVE, _POS_OPEN, _POS, _POS_END)):
-        for topic, clauses in enumerate(table):
-            start = len(sentences)
-            sentences += _sentences(opens, clauses, ends)
-            ranges[(polarity, topic)] = (start, len(sentences))
-    ranges[(NEUTRAL, -1)] = (len(sentences), len(sentences) + len(_NEUTRAL))
-    sentences += _NEUTRAL
-    for polarity, texts in _SPECIAL.items():
-        ranges[(polarity, -2)] = (len(sentences), len(sentences) + len(texts))
-        sentences += texts
+    ranges: dict[Key, tuple[int, int]] = {}
+
+    def add(key: Key, texts: list[str] | tuple[str, ...]) -> None:
+        ranges[key] = (len(sentences), len(sentences) + len(texts))
+        sentences.extend(texts)
+
+    for lang in ("en", "fr"):
+        toned, neutral = _fragments(lang)
+        for polarity, opens, table, ends in toned:
+            for topic, clauses in enumerate(table):
+                add((lang, polarity, topic), _sentences(opens, clauses, ends))
+        add((lang, NEUTRAL, -1), neutral)
+        if lang == "en":
+            for polarity, texts in _SPECIAL.items():
+                add(("en", polarity, -2), texts)
+        for topic, table in ((BILLING, lang_texts.BILLING), (CRASH, lang_texts.CRASH)):
+            for polarity, texts in enumerate(table[lang]):
+                add((lang, polarity, topic), texts)
+    for lang, by_polarity in lang_texts.OTHER.items():
+        for polarity, texts in enumerate(by_polarity):
+            add((lang, polarity, -1), texts)
+    if len(set(sentences)) != len(sentences):
+        raise AssertionError("demo comment sentences must be distinct (categorical labels)")
     return sentences, ranges
 
 
-def pick_comments(rng: np.random.Generator, polarity: np.ndarray,
-                  ratings: np.ndarray) -> np.ndarray:
-    """Sentence code per response, -1 for no comment. polarity -1 = nothing to go on."""
+@lru_cache(maxsize=1)
+def sentence_topics() -> dict[str, tuple[str, int]]:
+    """The planted truth per sentence: (language, topic code); tests compare themes with it."""
+    sentences, ranges = catalogue()
+    return {sentences[i]: (lang, topic) for (lang, _, topic), (a, b) in ranges.items()
+            for i in range(a, b)}
+
+
+def _languages(rng: np.random.Generator, region: np.ndarray) -> np.ndarray:
+    """Index into LANGUAGES per comment, from the respondent's region."""
+    cum = np.cumsum(spec.COMMENT_LANGUAGE_BY_REGION, axis=1)[region]
+    return (rng.random(len(region))[:, None] > cum[:, :-1]).sum(axis=1)
+
+
+def _planted(rng: np.random.Generator, week: np.ndarray) -> np.ndarray:
+    """BILLING, CRASH or -1 per comment: the planted themes' shares (crashes rise in one week)."""
+    u = rng.random(len(week))
+    crash = np.where(week == spec.EMERGING_WEEK, spec.CRASH_SHARE_EMERGING, spec.CRASH_SHARE)
+    return np.where(u < spec.BILLING_SHARE, BILLING,
+                    np.where(u < spec.BILLING_SHARE + crash, CRASH, -1))
+
+
+def pick_comments(rng: np.random.Generator, polarity: np.ndarray, ratings: np.ndarray,
+                  region: np.ndarray, week: np.ndarray) -> np.ndarray:
+    """Sentence code per response, -1 for no comment. polarity -1 = nothing to go on.
+
+    The language and planted-theme draws come after every earlier draw, so the other values
+    of the demo are what they were before comments had languages."""
     n = len(polarity)
     _, ranges = catalogue()
     rate = np.array([spec.COMMENT_RATE[k] for k in ("negative", "neutral", "positive")])
@@ -105,15 +162,27 @@ def pick_comments(rng: np.random.Generator, polarity: np.ndarray,
     best = np.nanargmax(np.where(np.isnan(ratings), -9.0, ratings) + jitter, axis=1)
     topic = np.where(polarity == NEGATIVE, worst, best)
     u = rng.random(n)
+    special = has & (rng.random(n) < spec.SPECIAL_COMMENT_SHARE)
+    lang = np.asarray(LANGUAGES)[_languages(rng, region)]
+    planted = _planted(rng, week)
+    planted[~np.isin(lang, ("en", "fr"))] = -1
     code = np.full(n, -1, dtype=np.int64)
-    for (pol, top), (start, stop) in ranges.items():
+    for (lg, pol, top), (start, stop) in ranges.items():
         if top == -2:
             continue  # the special ones are placed below
-        rows = has & (polarity == pol) & ((topic == top) | (top < 0))
+        rows = has & (lang == lg) & (polarity == pol) & _fits(lg, top, topic, planted)
         code[rows] = start + (u[rows] * (stop - start)).astype(np.int64)
-    special = has & (rng.random(n) < spec.SPECIAL_COMMENT_SHARE)
     for pol in _SPECIAL:
-        start, stop = ranges[(pol, -2)]
+        start, stop = ranges[("en", pol, -2)]
         rows = special & (polarity == pol)
         code[rows] = start + (u[rows] * (stop - start)).astype(np.int64)
     return code
+
+
+def _fits(lang: str, top: int, topic: np.ndarray, planted: np.ndarray) -> np.ndarray:
+    """Which comments a (language, topic) range serves."""
+    if lang not in ("en", "fr"):
+        return np.ones(len(topic), dtype=bool)
+    if top in (BILLING, CRASH):
+        return planted == top
+    return (planted < 0) & ((topic == top) | (top < 0))

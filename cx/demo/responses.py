@@ -141,7 +141,7 @@ def make_responses(rng: np.random.Generator, customers: Customers, tickets: Tick
     ratings[rng.random(ratings.shape) < spec.RATING_NULL_RATE] = np.nan
     ratings[~asked[:, 1]] = np.nan  # the attribute grid belongs to the satisfaction block
     polarity = _polarity(np.where(asked[:, 1], csat, 0), np.where(asked[:, 0], nps, -1))
-    comment = pick_comments(rng, polarity, ratings)
+    comment = pick_comments(rng, polarity, ratings, customers.region[cust], rows["sub"] // WEEK)
     frame = pd.DataFrame({
         "submitted_at": window.to_datetime(rows["sub"]),
         "c": cust + 1,

@@ -123,6 +123,23 @@ ASK_RELATIONSHIP = (1.00, 0.75, 0.30)
 COMMENT_RATE = {"negative": 0.55, "neutral": 0.25, "positive": 0.35}
 SPECIAL_COMMENT_SHARE = 0.01  # of comments: start with = + - @ (formula-injection cases)
 
+# ----- comment languages and planted themes (issue 15) ------------------------------------------
+# Share of comments in en, fr, de, es per region (REGIONS order); de and es have no sentiment
+# lexicon, so they are labelled and counted but never scored.
+COMMENT_LANGUAGE_BY_REGION = np.array([
+    [0.93, 0.05, 0.00, 0.02],
+    [0.50, 0.35, 0.15, 0.00],
+    [0.97, 0.03, 0.00, 0.00],
+    [0.65, 0.00, 0.00, 0.35],
+])
+# Of English and French comments: about billing, and about the app crashing; crashes rise from
+# 2 % to 15 % in the emerging week (the last week of the window), an "emerging theme".
+BILLING_SHARE = 0.06
+CRASH_SHARE = 0.02
+CRASH_SHARE_EMERGING = 0.15
+EMERGING_WEEK_FROM_END = 0
+EMERGING_WEEK = WEEKS - 1 - EMERGING_WEEK_FROM_END
+
 
 def labels(dimension: str) -> tuple[str, ...]:
     """The labels of a coded dimension (codes are indexes into this tuple)."""

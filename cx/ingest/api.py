@@ -37,6 +37,7 @@ from cx.storage import Store, StoreError, run
 from cx.storage.store import migrate
 from cx.storage.batches import Batch, get_batch, list_batches, new_batch_id, rollback_batch
 from cx.storage.fields import SOURCE_FIELD, mark_filters, tag_source
+from cx.text.batch import analyse_batch
 
 Progress = Callable[[str, float], None]
 JSON_ERROR_LIMIT = 1000
@@ -274,6 +275,7 @@ def _inside(cur: duckdb.DuckDBPyConnection, raw: RawFile, options: IngestOptions
     if plan.spec(SOURCE_FIELD) is None:  # a file's own source column is its source
         tag_source(cur, options.table, batch_id, options.source or Path(report.file_name).stem)
     mark_filters(cur, options.table, options.filters)
+    analyse_batch(cur, options.table, batch_id)  # comment language, sentiment, themes
     if loaded != checked.rows_new:  # cannot happen inside one transaction; never record a lie
         raise ValueError(f"internal: expected {checked.rows_new} new rows, inserted {loaded}")
     message = (f"loaded {loaded} new rows as batch {batch_id}; {checked.rows_duplicate} already "

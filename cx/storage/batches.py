@@ -100,6 +100,8 @@ def rollback_batch(cur: duckdb.DuckDBPyConnection, batch_id: str) -> int:
     removed = run(
         cur, f"DELETE FROM {batch.table_name} WHERE batch_id = ?", [batch_id]  # fixed table names
     ).fetchone()[0]
+    for derived in ("comment_features", "comment_themes"):  # text features of its comments
+        run(cur, f"DELETE FROM {derived} WHERE batch_id = ?", [batch_id])  # fixed table names
     run(
         cur,
         "UPDATE batches SET status = 'rolled_back', rolled_back_at = ? WHERE batch_id = ?",

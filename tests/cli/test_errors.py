@@ -48,6 +48,10 @@ CASES: list[tuple[str, int]] = [
     ("analyze drivers --outcome nosuch", 1), ("analyze drivers --outcome csat --seed x", 2),
     ("analyze trend --metric nosuch", 1), ("analyze trend --metric nps --grain x", 2),
     ("bench --rows abc", 2), ("bench --rows 10", 1),
+    ("text", 2), ("text rebuild --chunk abc", 2), ("text rebuild --chunk 0", 1),
+    ("text themes nosuch", 2), ("text themes add billing", 1),
+    ("text themes add x --lang english --terms a", 1), ("text themes accept first", 1),
+    ("text bench --comments x", 2), ("text bench --comments 0", 1),
     ("--db {tmp} metric nps", 1),
 ]
 

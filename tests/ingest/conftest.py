@@ -26,13 +26,19 @@ def store(db: Path) -> Store:
 
 
 @pytest.fixture
-def run_cli(db: Path, capsys: pytest.CaptureFixture[str],
-            monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+def cli_modules() -> tuple[str, ...]:
+    """The command modules `run_cli` registers (a test folder may override this fixture)."""
+    return ("cx.cli.ingest", "cx.cli.batches")
+
+
+@pytest.fixture
+def run_cli(db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+            cli_modules: tuple[str, ...]) -> CliRunner:
     """`python -m cx --db DB --json ARGS...` in process; returns (exit code, parsed JSON).
 
     Only the ingestion commands are registered, so these tests do not depend on other modules.
     """
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("cx.cli.ingest", "cx.cli.batches"))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", cli_modules)
 
     def run(*args: str) -> tuple[int, Any]:
         capsys.readouterr()

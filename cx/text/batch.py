@@ -1,0 +1,117 @@
+"""Features at load time (one batch, inside its transaction) and `text rebuild` (everything).
+
+Ingest and the demo call `analyse_batch` on the cursor of their own transaction, so a batch and
+its features are written, or refused, together; rollback deletes both (cx.storage.batches).
+`rebuild` re-analyses every comment whose themes were matched with an older dictionary version,
+one chunk per transaction: stopping it loses at most one chunk, and running it again carries on
+where it stopped (those comments are still stale).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+from cx.storage import Store, quote_ident, run
+from cx.storage.schema import NATURAL_KEY
+from cx.text import dictionary
+from cx.text.analyse import Features
+from cx.text.records import CHUNK, TEXT_TABLES, delete_records, pages, text_fields, write
+from cx.text.themes import Matcher
+
+Progress = Callable[[int, int], None]  # (comments done, comments to do)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def analyse_batch(cur: duckdb.DuckDBPyConnection, table: str, batch_id: str,
+                  chunk: int = CHUNK) -> int:
+    """Compute and store the features of every comment of one batch; returns comments analysed."""
+    fields = text_fields(cur, table, batch_id)
+    if not fields:
+        return 0
+    dictionary.ensure_defaults(cur)
+    matcher, now, done, seen = dictionary.matcher(cur), _now(), 0, {}
+    for field in fields:
+        for rows in pages(cur, table, field, "batch_id = ?", [batch_id], chunk):
+            done += write(cur, table, field, rows, matcher, now, seen)
+    return done
+
+
+def _stale_where(table: str) -> str:
+    """Comments with no features, or features from another dictionary version.
+
+    Parameters: table name, field, dictionary version."""
+    key = quote_ident(NATURAL_KEY[table])
+    return ("NOT EXISTS (SELECT 1 FROM comment_features f WHERE f.table_name = ? "
+            f"AND f.field = ? AND f.record_id = r.{key} AND f.theme_version = ?)")
+
+
+def _targets(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return [(t, f) for t in TEXT_TABLES for f in text_fields(cur, t)]
+
+
+def stale(store: Store) -> tuple[int, dict[tuple[str, str], int]]:
+    """The dictionary version, and how many comments per (table, field) a rebuild would redo."""
+    with store.transaction() as cur:
+        dictionary.ensure_defaults(cur)
+        version = dictionary.version(cur)
+        return version, {(t, f): _count(cur, t, f, version) for t, f in _targets(cur)}
+
+
+def _count(cur: duckdb.DuckDBPyConnection, table: str, field: str, version: int) -> int:
+    col = quote_ident(field)
+    return int(run(cur, f"SELECT count(*) FROM {table} AS r WHERE {col} IS NOT NULL "
+                        f"AND trim({col}) <> '' AND {_stale_where(table)}",
+                   [table, field, version]).fetchone()[0])
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    theme_version: int
+    analysed: int
+    remaining: int
+    seconds: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {"theme_version": self.theme_version, "analysed": self.analysed,
+                "remaining": self.remaining, "seconds": self.seconds}
+
+
+def rebuild(store: Store, progress: Progress | None = None, chunk: int = CHUNK,
+            limit: int | None = None) -> RebuildReport:
+    """Re-analyse every stale comment, one chunk per transaction (stop after `limit`)."""
+    started = dt.datetime.now()
+    version, todo = stale(store)
+    total, done = sum(todo.values()), 0
+    tick = progress or (lambda done, total: None)
+    tick(0, total)
+    with store.cursor() as cur:
+        matcher = dictionary.matcher(cur)
+    seen: dict[str, Features] = {}
+    for table, field in [key for key, n in todo.items() if n]:
+        while limit is None or done < limit:
+            size = chunk if limit is None else min(chunk, limit - done)
+            n = _rebuild_chunk(store, table, field, matcher, size, seen)
+            if not n:
+                break
+            done += n
+            tick(done, total)
+    seconds = (dt.datetime.now() - started).total_seconds()
+    return RebuildReport(version, done, total - done, round(seconds, 3))
+
+
+def _rebuild_chunk(store: Store, table: str, field: str, matcher: Matcher, size: int,
+                   seen: dict[str, Features]) -> int:
+    with store.transaction() as cur:
+        rows = next(pages(cur, table, field, _stale_where(table),
+                          [table, field, matcher.version], size), [])
+        if rows:
+            delete_records(cur, table, field, [r[0] for r in rows])
+            write(cur, table, field, rows, matcher, _now(), seen)
+        return len(rows)
