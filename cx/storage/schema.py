@@ -183,6 +183,43 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             "UPDATE field_catalog SET is_filter = (kind = 'dimension')",
         ),
     ),
+    (
+        7,
+        (
+            # Per-comment text features (issue 15), computed at load time, one row per non-empty
+            # comment; dropped with their batch. See cx/text/__init__.py.
+            """CREATE TABLE comment_features (
+  table_name VARCHAR NOT NULL,      -- 'responses' or 'tickets'
+  record_id VARCHAR NOT NULL,       -- the record's natural key
+  field VARCHAR NOT NULL,           -- the text column: 'comment', or an extra text field
+  batch_id VARCHAR NOT NULL,
+  lang VARCHAR,                     -- ISO 639-1 code, or 'und' when undetermined
+  sentiment DOUBLE,                 -- [-1, 1]; NULL when the language is not scored
+  sentiment_label VARCHAR,          -- 'positive', 'neutral', 'negative', 'mixed'; NULL if not scored
+  analysed_at TIMESTAMP,
+  theme_version INTEGER             -- dictionary version the themes were matched with
+)""",
+            # One row per (comment, theme it mentions): themes are a multi-valued dimension.
+            """CREATE TABLE comment_themes (
+  table_name VARCHAR NOT NULL,
+  record_id VARCHAR NOT NULL,
+  field VARCHAR NOT NULL,
+  batch_id VARCHAR NOT NULL,
+  theme VARCHAR NOT NULL
+)""",
+            # The theme dictionary, append-only: the dictionary is the latest version per
+            # (theme, lang) that is not removed; older rows are its history.
+            """CREATE TABLE theme_terms (
+  theme VARCHAR NOT NULL,
+  lang VARCHAR NOT NULL,
+  terms VARCHAR NOT NULL,           -- JSON list of keywords or phrases
+  version INTEGER NOT NULL,
+  changed_at TIMESTAMP NOT NULL,
+  changed_by VARCHAR,
+  removed BOOLEAN NOT NULL DEFAULT false
+)""",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
