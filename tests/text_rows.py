@@ -63,3 +63,44 @@ def add_theme_row(store: Store, table: str, rid: str, batch: str, theme: str,
     with store.transaction() as cur:
         cur.execute("INSERT INTO comment_themes VALUES (?, ?, ?, ?, ?)",
                     [table, rid, field_name, batch, theme])
+
+
+WEEK_A, WEEK_B = dt.datetime(2026, 11, 2, 8), dt.datetime(2026, 11, 9, 8)  # ISO Mondays
+TEXTS = {"delivery": "the delivery was late again", "price": "price too expensive",
+         "staff": "staff were friendly and helpful", "": "good service overall"}
+SENTIMENT = {"delivery": (-0.6, "negative"), "price": (-0.2, "negative"),
+             "staff": (0.8, "positive"), "": (0.0, "neutral")}
+
+
+def _planted(week: str, i: int) -> tuple[tuple[str, ...], int]:
+    """Themes and NPS of comment i (0-199) of week A or B (counts in planted_rows)."""
+    if week == "A":
+        cuts = [(10, ("delivery", "price"), 2), (20, ("delivery",), 2), (50, ("price",), 5),
+                (90, ("staff",), 10), (150, (), 8), (200, (), 9)]
+    else:
+        cuts = [(60, ("delivery",), 2), (90, ("price",), 5), (130, ("staff",), 10),
+                (170, (), 8), (200, (), 9)]
+    return next((themes, nps) for end, themes, nps in cuts if i < end)
+
+
+def planted_rows(uncommented: int = 10) -> list[Said]:
+    """Two weeks of 200 comments with planted themes (hand counts for the analysis tests):
+
+    week A (2026-11-02): delivery 20 (0-19, 0-9 also price), price 40, staff 40, none 110;
+                         detractors 50 (0-49, NPS 2 or 5), promoters 40 staff + 50 none
+    week B (2026-11-09): delivery 60 (all detractors), price 30, staff 40, none 70
+    Totals: 400 comments = 140 detractors, 100 passives, 160 promoters; plus ``uncommented``
+    responses with NPS 0 and no comment in week B (outside every comment analysis).
+    """
+    rows = []
+    for week, start in (("A", WEEK_A), ("B", WEEK_B)):
+        for i in range(200):
+            themes, nps = _planted(week, i)
+            main = themes[0] if themes else ""
+            score, label = SENTIMENT[main]
+            text = " and ".join(TEXTS[t] for t in themes) if themes else TEXTS[""]
+            rows.append(Said(f"{week}{i:03d}", nps, start + dt.timedelta(minutes=i), text,
+                             themes, score, label))
+    rows += [Said(f"N{i}", 0, WEEK_B + dt.timedelta(hours=5, minutes=i), None)
+             for i in range(uncommented)]
+    return rows
