@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "cx.cli.batches",
     "cx.cli.analyze",
     "cx.cli.bench",
+    "cx.cli.text_analyses",  # after cx.cli.text when that exists: joins its `text` group
 )
 
 
