@@ -32,7 +32,10 @@ def _text_group(subparsers: Any, common: argparse.ArgumentParser) -> Any:
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    sub = _text_group(subparsers, common)
+    """Called with the top-level subparsers (COMMAND_MODULES) or with the `text` group's own
+    (cx.cli.text's TEXT_COMMANDS, dest "text_command"): either way top and emerging join it."""
+    is_group = getattr(subparsers, "dest", None) == "text_command"
+    sub = subparsers if is_group else _text_group(subparsers, common)
     top = sub.add_parser("top", parents=[common],
                          help="themes among detractors, their effect on a metric, telling words")
     top.add_argument("--metric", default="nps", choices=EFFECT_METRICS,

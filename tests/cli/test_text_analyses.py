@@ -69,3 +69,6 @@ def test_joins_an_existing_text_group() -> None:
     text_analyses.register(subparsers, common)
     assert set(group.choices) == {"rebuild", "top", "emerging"}
     assert root.parse_args(["text", "emerging", "--week", "2026-11-09"]).week == "2026-11-09"
+    nested = argparse.ArgumentParser().add_subparsers(dest="text_command")
+    text_analyses.register(nested, common)  # handed the group itself (cx.cli.text's modules)
+    assert set(nested.choices) == {"top", "emerging"}
