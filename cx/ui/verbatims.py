@@ -15,7 +15,7 @@ from cx.analysis.words import distinguishing_words
 from cx.config import Settings
 from cx.domain import Filters
 from cx.metrics import Engine
-from cx.metrics.text_fields import THEME
+from cx.metrics.text_fields import TEXT_TABLES, THEME
 from cx.ui import context
 from cx.ui.cached import cached
 
@@ -28,6 +28,15 @@ def _engine(settings: Settings) -> Engine:
 def verbatims_themes(settings: Settings, filters: Filters) -> list[str]:
     """Themes the comments in scope mention, sorted."""
     return _engine(settings).dimension_values("responses", THEME, filters)
+
+
+@cached
+def theme_dimension(settings: Settings, table: str) -> list[str]:
+    """["theme"] when some comment of ``table`` mentions a theme: what the Segments page adds to
+    its split fields (a multi-valued dimension, cx.metrics.text_fields); else []."""
+    if table not in TEXT_TABLES:
+        return []
+    return [THEME] if _engine(settings).dimension_values(table, THEME, limit=1) else []
 
 
 @cached

@@ -82,3 +82,13 @@ def test_no_themes_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert not at.exception, [e.value for e in at.exception]
     assert "No comment in this period mentions a theme" in " ".join(i.value for i in at.info)
     assert not at.dataframe
+
+
+def test_segments_page_splits_by_theme(on_planted: DemoFiles) -> None:
+    at = run_page("segments", Role.ANALYST)
+    at.selectbox(key="segments_by_responses").set_value("theme").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "q (BH)" in d.value.columns).set_index("theme")
+    assert table.loc["delivery", "n"] == 80 and table.loc["staff", "n"] == 80
+    assert table.loc["delivery", "vs rest"] == format_change(-131.25, "points")
+    assert table.loc["delivery", "badge"] == "lower"
