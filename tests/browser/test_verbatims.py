@@ -1,0 +1,53 @@
+"""In Chromium: the Verbatims page draws the theme x NPS-group chart, names the planted emerging
+theme, lists a theme's newest comments as plain text, and exports all of them as CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+
+from cx.domain import Role
+from cx.storage import Store
+from tests.app.dashboard_fixtures import add_role_users, role_logins
+from tests.browser.steps import SLOW, login, open_page, shot, wait_idle
+from tests.text_rows import WEEK_B, Said, planted_rows, write_said
+
+pytestmark = pytest.mark.timeout(300)
+TRAP = "<b>late</b> again & [click](http://example.com)"
+
+
+def test_verbatims_page(tmp_path: Path, start_server: object, page: object) -> None:
+    db, users_file = tmp_path / "cx.duckdb", tmp_path / "credentials.yaml"
+    newest = Said("T1", 1, WEEK_B + dt.timedelta(days=1), TRAP, ("delivery",), -0.5, "negative")
+    write_said(Store(db), planted_rows() + [newest])
+    add_role_users(users_file)
+    server = start_server(db, users_file)
+    login(page, server, *role_logins()[Role.MANAGER])
+    open_page(page, "Verbatims: themes")
+
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.locator(".barlayer .point").first.wait_for(timeout=SLOW)
+    ticks = [t.text_content() for t in chart.locator(".yaxislayer-above .ytick text").all()]
+    assert set(ticks) == {"delivery", "price", "staff"}
+    # 3 themes x 3 groups, zero-length bars included: detractors 81 of 141 mention delivery
+    assert chart.locator(".barlayer .point").count() == 9
+    page.get_by_text("delivery grew significantly").wait_for(timeout=SLOW)
+    page.get_by_text("81 comments mention delivery").wait_for(timeout=SLOW)
+    shot(page, "verbatims")
+
+    # the newest comment, exactly as typed: no bold element, no link
+    page.get_by_text(TRAP, exact=True).wait_for(timeout=SLOW)
+    assert page.locator("b", has_text="late").count() == 0
+    assert page.locator('a[href="http://example.com"]').count() == 0
+
+    wait_idle(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="All 81 as CSV").click()
+    text = Path(info.value.path()).read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 81 and rows[0]["comment"] == TRAP  # newest first, as shown
+    assert {r["response_id"][0] for r in rows} <= {"A", "B", "T"}
