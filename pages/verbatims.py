@@ -31,7 +31,8 @@ groups = data.verbatims_groups(filters)
 ui.chart(theme_group_bars(groups, f"Share of each group's comments mentioning a theme, "
                                   f"{view.period_text()} (95% CI)"),
          "verbatims_groups", selectable=False)
-ui.table(groups, "verbatims_groups", f"themes by nps group {view.period_text()}")
+ui.table(data.group_rows(groups), "verbatims_groups", f"themes by nps group {view.period_text()}",
+         export=groups)
 
 st.subheader("Effect on the score")
 name = st.radio("Metric", ["nps", "csat"], horizontal=True, key="verbatims_metric",
@@ -59,7 +60,8 @@ grown = emerging.emerging()["theme"].tolist()
 st.caption(f"Week of {emerging.week} against the week before: "
            f"{', '.join(grown) if grown else 'no theme'} grew significantly (share of comments, "
            "two-proportion score test, Benjamini–Hochberg over the themes).")
-ui.table(emerging.table, "verbatims_emerging", f"emerging themes {emerging.week}")
+ui.table(data.emerging_rows(emerging.table), "verbatims_emerging",
+         f"emerging themes {emerging.week}", export=emerging.table)
 series = emerging.series.rename(columns={"share": "value", "comments": "n_comments"}).assign(
     n=emerging.series["comments"])
 ui.chart(figures.trend(series, "fraction", "share of comments", "Theme share by week",

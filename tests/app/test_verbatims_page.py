@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cx.auth import access
-from cx.charts.format import format_change
+from cx.charts.format import format_change, format_value
 from cx.domain import Role
 from cx.storage import Store
 from tests.app.dashboard_fixtures import DemoFiles, add_role_users, run_page, use_files
@@ -55,7 +55,9 @@ def test_page_shows_the_numbers(on_planted: DemoFiles, role: Role) -> None:
     assert effects.loc["delivery", "vs rest"] == format_change(-131.25, "points")
     assert effects.loc["staff", "badge"] == "higher"
     emerging = _frame(at, "emerging").set_index("theme")
-    assert emerging.loc["delivery", "change"] == pytest.approx(0.2)
+    assert emerging.loc["delivery", "change"] == format_change(0.2, "fraction")  # 10% -> 30%
+    assert emerging.loc["delivery", "badge"] == "higher"
+    assert groups.loc[("delivery", "detractors"), "share"] == format_value(80 / 140, "fraction")
     captions = " ".join(c.value for c in at.caption)
     assert "delivery grew significantly" in captions
     assert "80 comments mention delivery" in captions  # the first theme, newest first
