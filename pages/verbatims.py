@@ -12,13 +12,15 @@ from cx.ui import components as ui
 from cx.ui import verbatims as data
 from cx.ui.filters import current_view, for_table
 from cx.ui.guard import require_page
+from cx.ui.theme_editor import theme_editor
 from cx.views.records import RecordQuery
 
-require_page("verbatims")
+user = require_page("verbatims")
 view = current_view()
 ui.page_header("Verbatims: themes",
                f"{view.period_text()} · survey comments by theme, found when each batch was "
                "loaded; a comment mentioning two themes counts in both.")
+theme_editor(user)
 filters = for_table(view.filters, "responses")
 themes = data.verbatims_themes(filters)
 if not themes:

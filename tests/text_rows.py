@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from cx.storage import Store
+from cx.storage.batches import Batch, insert_batch, list_batches
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ def write_said(store: Store, rows: list[Said], table: str = "responses") -> None
                             "batch_id": r.batch, "theme": t} for r in rows for t in r.themes],
                           columns=["table_name", "record_id", "field", "batch_id", "theme"])
     with store.transaction() as cur:
+        known = {b.batch_id for b in list_batches(cur)}
+        for batch in sorted({r.batch for r in rows} - known):  # an uploaded batch, not a fresh
+            insert_batch(cur, Batch(batch, "upload", table, rows_loaded=len(rows)))  # database
         for name, frame in ((table, records), ("comment_features", feats),
                             ("comment_themes", themes)):
             cur.register("fixture_rows", frame)

@@ -66,6 +66,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "upload": frozenset({ANALYST, ADMIN}),
     "rollback": frozenset({ANALYST, ADMIN}),
     "manage_users": frozenset({ADMIN}),
+    "edit_themes": frozenset({ANALYST, ADMIN}),  # the theme dictionary (issue 15)
 }
 
 

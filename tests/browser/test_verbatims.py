@@ -13,7 +13,7 @@ import pytest
 from cx.domain import Role
 from cx.storage import Store
 from tests.app.dashboard_fixtures import add_role_users, role_logins
-from tests.browser.steps import SLOW, login, open_page, shot, wait_idle
+from tests.browser.steps import SLOW, download_csv, login, open_page, shot, wait_idle
 from tests.text_rows import WEEK_B, Said, planted_rows, write_said
 
 pytestmark = pytest.mark.timeout(300)
@@ -51,3 +51,37 @@ def test_verbatims_page(tmp_path: Path, start_server: object, page: object) -> N
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 81 and rows[0]["comment"] == TRAP  # newest first, as shown
     assert {r["response_id"][0] for r in rows} <= {"A", "B", "T"}
+
+
+def test_theme_edit_changes_the_chart(tmp_path: Path, start_server: object,
+                                      page: object) -> None:
+    # The dictionary and the re-analysis are cx.text's (the text features' branch): without
+    # them the page has no editor, and there is nothing to test here.
+    pytest.importorskip("cx.text.service", reason="cx.text.service (theme dictionary) absent")
+    db, users_file = tmp_path / "cx.duckdb", tmp_path / "credentials.yaml"
+    write_said(Store(db), planted_rows())
+    add_role_users(users_file)
+    server = start_server(db, users_file)
+    login(page, server, *role_logins()[Role.ANALYST])
+    open_page(page, "Verbatims: themes")
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.locator(".barlayer .point").first.wait_for(timeout=SLOW)
+    ticks = chart.locator(".yaxislayer-above .ytick text")
+    assert "courtesy" not in [t.text_content() for t in ticks.all()]
+
+    wait_idle(page)
+    page.get_by_text("Edit a theme (analysts and admins)").click()
+    page.get_by_role("textbox", name="Theme name", exact=True).fill("courtesy")
+    page.get_by_role("textbox", name="Keywords or phrases, separated by commas").fill(
+        "good service")
+    page.get_by_role("button", name="Add and re-analyse the comments").click()
+    page.get_by_text("comments re-analysed").wait_for(timeout=SLOW)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.locator(".yaxislayer-above .ytick text").filter(has_text="courtesy").wait_for(
+        timeout=SLOW)
+    shot(page, "verbatims-theme-edit")
+    # "good service overall" (no planted theme): 100 passives and 80 promoters now mention it
+    rows = {(r["theme"], r["group"]): r for r in download_csv(page, 0)}
+    assert int(rows[("courtesy", "passives")]["mentions"]) == 100
+    assert int(rows[("courtesy", "promoters")]["mentions"]) == 80
+    assert int(rows[("courtesy", "detractors")]["mentions"]) == 0

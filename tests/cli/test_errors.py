@@ -46,6 +46,8 @@ CASES: list[tuple[str, int]] = [
     ("analyze drivers --outcome nosuch", 1), ("analyze drivers --outcome csat --seed x", 2),
     ("analyze trend --metric nosuch", 1), ("analyze trend --metric nps --grain x", 2),
     ("bench --rows abc", 2), ("bench --rows 10", 1),
+    ("text top --metric nosuch", 2), ("text top --where bad", 1),
+    ("text emerging --week 2026-11-10", 1), ("text emerging --week banana", 1),
     ("--db {tmp} metric nps", 1),
 ]
 
