@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,7 +146,9 @@ def _week_changes(series: pd.DataFrame, week: dt.date, previous: dt.date,
     for theme, grp in series.groupby(THEME, sort=True):
         x1 = int(grp.loc[grp["period"] == week, "mentions"].sum())
         x0 = int(grp.loc[grp["period"] == previous, "mentions"].sum())
-        test = two_proportions_test(x1, n1, x0, n0, conf) if n1 and n0 else None
+        with warnings.catch_warnings():  # statsmodels divides by a zero share for its ratio
+            warnings.simplefilter("ignore", RuntimeWarning)  # and odds ratio, which we do not use
+            test = two_proportions_test(x1, n1, x0, n0, conf) if n1 and n0 else None
         rows.append({THEME: theme, "mentions": x1, "comments": n1,
                      "share": x1 / n1 if n1 else math.nan, "previous_mentions": x0,
                      "previous_comments": n0, "previous_share": x0 / n0 if n0 else math.nan,
