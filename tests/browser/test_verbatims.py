@@ -20,17 +20,23 @@ pytestmark = pytest.mark.timeout(300)
 TRAP = "<b>late</b> again & [click](http://example.com)"
 
 
-def test_verbatims_page(tmp_path: Path, start_server: object, page: object) -> None:
+def open_verbatims(tmp_path: Path, start_server: object, page: object, rows: list[Said],
+                   role: Role) -> object:
+    """A server on the planted rows, logged in as ``role``, on the Verbatims page once its
+    first chart is drawn; returns that chart."""
     db, users_file = tmp_path / "cx.duckdb", tmp_path / "credentials.yaml"
-    newest = Said("T1", 1, WEEK_B + dt.timedelta(days=1), TRAP, ("delivery",), -0.5, "negative")
-    write_said(Store(db), planted_rows() + [newest])
+    write_said(Store(db), rows)
     add_role_users(users_file)
-    server = start_server(db, users_file)
-    login(page, server, *role_logins()[Role.MANAGER])
+    login(page, start_server(db, users_file), *role_logins()[role])
     open_page(page, "Verbatims: themes")
-
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.locator(".barlayer .point").first.wait_for(timeout=SLOW)
+    return chart
+
+
+def test_verbatims_page(tmp_path: Path, start_server: object, page: object) -> None:
+    newest = Said("T1", 1, WEEK_B + dt.timedelta(days=1), TRAP, ("delivery",), -0.5, "negative")
+    chart = open_verbatims(tmp_path, start_server, page, planted_rows() + [newest], Role.MANAGER)
     ticks = [t.text_content() for t in chart.locator(".yaxislayer-above .ytick text").all()]
     assert set(ticks) == {"delivery", "price", "staff"}
     # 3 themes x 3 groups, zero-length bars included: detractors 81 of 141 mention delivery
@@ -58,14 +64,7 @@ def test_theme_edit_changes_the_chart(tmp_path: Path, start_server: object,
     # The dictionary and the re-analysis are cx.text's (the text features' branch): without
     # them the page has no editor, and there is nothing to test here.
     pytest.importorskip("cx.text.service", reason="cx.text.service (theme dictionary) absent")
-    db, users_file = tmp_path / "cx.duckdb", tmp_path / "credentials.yaml"
-    write_said(Store(db), planted_rows())
-    add_role_users(users_file)
-    server = start_server(db, users_file)
-    login(page, server, *role_logins()[Role.ANALYST])
-    open_page(page, "Verbatims: themes")
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
-    chart.locator(".barlayer .point").first.wait_for(timeout=SLOW)
+    chart = open_verbatims(tmp_path, start_server, page, planted_rows(), Role.ANALYST)
     ticks = chart.locator(".yaxislayer-above .ytick text")
     assert "courtesy" not in [t.text_content() for t in ticks.all()]
 

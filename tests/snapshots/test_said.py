@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,14 @@ def test_report_quotes_comments_as_text(engine: Engine) -> None:
     assert "&lt;b&gt;late&lt;/b&gt; &amp; lost" in html and "<b>" not in html
     assert "94 detractor comments" in html
     assert "No theme stood out" in _said({})  # snapshots built before this section
+
+
+def test_command_line_prints_the_section(engine: Engine, capsys: pytest.CaptureFixture[str]
+                                         ) -> None:
+    from cx import cli
+
+    assert cli.main(["--db", str(engine.store.path), "--json", "snapshot", "--week",
+                     str(WEEK)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [t["theme"] for t in out["said"]["emerging"]] == ["delivery"]
+    assert out["said"]["top_detractor_themes"][0]["mentions"] == 60
