@@ -20,7 +20,7 @@ from cx.domain import DateRange, Grain
 from cx.metrics.catalog import MetricDef, MetricType
 from cx.metrics.dialects import EngineDialect
 from cx.metrics.query import MetricQuery
-from cx.metrics.text_fields import join_themes, text_condition, text_fields
+from cx.metrics.text_fields import THEME, join_themes, text_condition, text_fields
 from cx.storage.fields import FieldInfo, quote_ident
 from cx.storage.schema import TIME_FIELD
 
@@ -129,7 +129,7 @@ def base_cte(query: MetricQuery, metric: MetricDef, columns: list[str], dialect:
     if not items:
         items = [exp.Literal.number(1).as_("one")]
     select = exp.select(*items).from_(metric.table)
-    if "theme" in query.by and "theme" in text_fields(metric.table):  # multi-valued dimension
+    if THEME in query.by and THEME in text_fields(metric.table):  # multi-valued dimension
         select = join_themes(select, metric.table, params)
     conds = filter_conditions(query, metric.table, tz, params, use_dates)
     if query.grain and use_dates:
