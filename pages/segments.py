@@ -7,6 +7,7 @@ from cx.metrics import CATALOG, MetricQuery, MetricType, get_metric
 from cx.ui import analysis_views as views
 from cx.ui import cached
 from cx.ui import components as ui
+from cx.ui import verbatims
 from cx.ui.filters import current_view, for_table, ignored_fields
 from cx.ui.guard import require_page
 
@@ -24,7 +25,8 @@ left, right = st.columns(2)
 name = left.selectbox("Metric", choices, index=choices.index("nps"), key="segments_metric",
                       format_func=lambda m: get_metric(m).label)
 metric = get_metric(name)
-dims = views.split_fields(cached.dimensions(metric.table), metric)
+dims = views.split_fields(cached.dimensions(metric.table) + verbatims.theme_dimension(
+    metric.table), metric)  # comment themes: a comment in every theme it mentions
 by = right.selectbox("Split by", dims, key=f"segments_by_{metric.table}",
                      index=dims.index("channel") if "channel" in dims else 0)
 filters = for_table(view.filters, metric.table)

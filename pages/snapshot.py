@@ -102,5 +102,14 @@ else:
     ui.table(drivers, "snapshot_drivers", f"drivers {week}",
              export=view.payload_rows(snap, "drivers"))
 
+st.subheader("What customers said")
+said = view.said_frame(snap)
+if said.empty:
+    st.caption("No theme stood out in this week's comments (or too few comments to say).")
+else:
+    st.caption(f"{snap.payload['said']['detractor_comments']:,} detractor comments this week: "
+               "the themes most of them mention, and themes growing against last week.")
+    ui.table(said, "snapshot_said", f"what customers said {week}")
+
 with st.expander("How to read this"):
     st.caption(HOW_TO_READ)

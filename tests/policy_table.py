@@ -13,6 +13,7 @@ SPEC_PAGES: dict[str, set[str]] = {
     "tickets": {"manager", "analyst", "admin"},
     "customers": {"manager", "analyst", "admin"},
     "explorer": {"manager", "analyst", "admin"},
+    "verbatims": {"manager", "analyst", "admin"},  # issue 15: managers and up
     "upload": {"analyst", "admin"},
     "users": {"admin"},
 }

@@ -51,7 +51,7 @@ def test_no_role_or_unknown_role_sees_nothing(roles: object) -> None:
 @pytest.mark.parametrize(
     ("action", "roles_allowed"),
     [("upload", {"analyst", "admin"}), ("rollback", {"analyst", "admin"}),
-     ("manage_users", {"admin"})],
+     ("manage_users", {"admin"}), ("edit_themes", {"analyst", "admin"})],
 )
 def test_actions(action: str, roles_allowed: set[str]) -> None:
     for role in ROLES:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any
 
@@ -32,6 +32,7 @@ from cx.analysis.readings import segment_reading, uncompared_reading
 from cx.config import Thresholds
 from cx.domain import Filters
 from cx.metrics import Engine, MetricQuery, get_metric
+from cx.metrics.text_fields import COMMENTED, THEME
 from cx.stats.multiplicity import adjust_pvalues
 from cx.stats.nps import nps_heterogeneity
 from cx.stats.reliability import eligible, hidden
@@ -63,13 +64,15 @@ class SegmentAnalysis:
 
 
 def segments_vs_rest(kind: str, counts: pd.DataFrame, eligible: Sequence[bool], conf: float,
-                     scale: float = 1.0) -> pd.DataFrame:
+                     scale: float = 1.0, total: pd.Series | None = None) -> pd.DataFrame:
     """Core: per-row test against the sum of all other rows, BH q-values and badges.
 
     ``counts`` holds the kind's count columns (compare.COUNT_COLUMNS), one row per segment.
-    Rows not ``eligible`` keep their raw test (p) but get no q-value and no badge.
+    Rows not ``eligible`` keep their raw test (p) but get no q-value and no badge. ``total``
+    is the whole population's counts when segments overlap (themes: a comment mentions several),
+    so the rest is total minus the segment rather than the sum of the other segments.
     """
-    total = counts.sum(axis=0)
+    total = counts.sum(axis=0) if total is None else total[counts.columns]
     rows = []
     for _, seg in counts.iterrows():
         res = compare(kind, seg.to_dict(), (total - seg).to_dict(), conf, scale)
@@ -185,14 +188,27 @@ def segment_table(engine: Engine, metric: str, by: str,
     if mixed:
         return _uncompared(engine, query, mdef.label, unit, mdef.higher_is_better, mixed)
     stats = engine.sufficient(query)
+    total = population_counts(engine, query) if by == THEME else None
     return compare_segments(query, stats, engine.settings.confidence,
-                            engine.settings.thresholds)
+                            engine.settings.thresholds, total)
+
+
+def population_counts(engine: Engine, query: MetricQuery) -> pd.Series:
+    """Counts of every record with an analysed comment in scope: what "the rest" of a theme is
+    taken from (comments mentioning X vs the other comments), one pass without a by-field."""
+    mdef = get_metric(query.metric)
+    scope = replace(query, by=(), filters=Filters.of(query.filters.dates, **{
+        **query.filters.as_dict(), COMMENTED: "true"}))
+    stats = engine.sufficient(scope)
+    counts = standard_counts(mdef, stats)
+    return counts.iloc[0] if len(counts) else pd.Series(0.0, index=counts.columns)
 
 
 def compare_segments(query: MetricQuery, stats: pd.DataFrame, conf: float,
-                     thresholds: Thresholds) -> SegmentAnalysis:
+                     thresholds: Thresholds, total: pd.Series | None = None) -> SegmentAnalysis:
     """Segments vs rest from the engine's per-segment sufficient statistics (no database):
-    shown rows, tests, BH badges, ranks, omnibus test and reading."""
+    shown rows, tests, BH badges, ranks, omnibus test and reading. Overlapping segments
+    (themes) pass the population's ``total`` counts and get no omnibus test."""
     mdef, by = get_metric(query.metric), query.by[0]
     kind, unit = comparison_kind(mdef), mdef.unit.value
     if kind is None:
@@ -205,10 +221,11 @@ def compare_segments(query: MetricQuery, stats: pd.DataFrame, conf: float,
     visible = ~shown["reliability"].map(hidden).to_numpy(dtype=bool)
     counts = standard_counts(mdef, stats)[visible]
     picked = shown["reliability"][visible].map(eligible).to_numpy(dtype=bool)  # n alone, §7.3
-    tests = segments_vs_rest(kind, counts, picked, conf, scale_of(mdef)).reindex(shown.index)
+    tests = segments_vs_rest(kind, counts, picked, conf, scale_of(mdef),
+                             total).reindex(shown.index)
     tests["badge"] = tests["badge"].fillna("none")
     table = _finish(pd.concat([shown, tests], axis=1), mdef.higher_is_better)
-    het = heterogeneity(kind, counts, thresholds.privacy_floor_n)
+    het = heterogeneity(kind, counts, thresholds.privacy_floor_n) if total is None else None
     if len(table) == 1:  # nothing to compare with: say so plainly (issue 14 item 9)
         note = (f"{by} has one value in scope ({table['segment'].iloc[0]}): there is nothing to "
                 "compare it with; widen the filters or pick another dimension.")

@@ -55,6 +55,7 @@ PAGES: tuple[PageSpec, ...] = (
     _page("tickets", "Tickets", ":material/support_agent:", _ANALYSTS),
     _page("customers", "Customers", ":material/groups:", _ANALYSTS),
     _page("explorer", "Verbatims and records", ":material/manage_search:", _ANALYSTS, [ANALYST]),
+    _page("verbatims", "Verbatims: themes", ":material/forum:", _ANALYSTS),
     _page("upload", "Upload and batches", ":material/upload_file:", (ANALYST, ADMIN)),
     _page("users", "Users", ":material/manage_accounts:", (ADMIN,)),
 )
@@ -65,6 +66,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "upload": frozenset({ANALYST, ADMIN}),
     "rollback": frozenset({ANALYST, ADMIN}),
     "manage_users": frozenset({ADMIN}),
+    "edit_themes": frozenset({ANALYST, ADMIN}),  # the theme dictionary (issue 15)
 }
 
 

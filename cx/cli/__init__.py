@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "cx.cli.analyze",
     "cx.cli.bench",
     "cx.cli.text",
+    "cx.cli.text_analyses",  # after cx.cli.text when that exists: joins its `text` group
 )
 
 

@@ -71,6 +71,7 @@ def summary(snap: Snapshot, built: bool) -> dict[str, Any]:
                      "control": (m.get("control") or {}).get("status")} for m in p["metrics"]],
         "movers": (p.get("movers") or {}).get("rows", []),
         "drivers": (p.get("drivers") or {}).get("rows", []),
+        "said": p.get("said"),  # what customers said (None in snapshots built before it)
     }
 
 

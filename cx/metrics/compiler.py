@@ -20,6 +20,7 @@ from cx.domain import DateRange, Grain
 from cx.metrics.catalog import MetricDef, MetricType
 from cx.metrics.dialects import EngineDialect
 from cx.metrics.query import MetricQuery
+from cx.metrics.text_fields import THEME, join_themes, text_condition, text_fields
 from cx.storage.fields import FieldInfo, quote_ident
 from cx.storage.schema import TIME_FIELD
 
@@ -63,6 +64,11 @@ def groupable_fields(fields: list[FieldInfo]) -> list[str]:
 
 def check_fields(names: tuple[str, ...], fields: list[FieldInfo], table: str, what: str) -> None:
     valid = groupable_fields(fields)
+    clash = [n for n in names if n in text_fields(table) and n in {f.name for f in fields}]
+    if clash:  # an uploaded column would be ambiguous beside the comment-text field
+        raise ValueError(f"{table} has an uploaded column named {clash[0]!r}, which clashes with "
+                         "the comment-text field of that name; rename the column and upload again")
+    valid = valid + list(text_fields(table))
     unknown = [n for n in names if n not in valid]
     if unknown:
         raise ValueError(
@@ -88,6 +94,9 @@ def filter_conditions(query: MetricQuery, table: str, tz: str, params: Params,
                       use_dates: bool = True) -> list[exp.Expression]:
     conds: list[exp.Expression] = []
     for name, values in query.filters.values:
+        if name in text_fields(table):  # theme / commented: a semi-join (cx.metrics.text_fields)
+            conds.append(text_condition(name, values, table, params))
+            continue
         target = col(name)
         if name == "churned":  # a flag: compare its text form so "true"/"false" work
             target = exp.cast(target, exp.DataType.Type.VARCHAR)
@@ -120,6 +129,8 @@ def base_cte(query: MetricQuery, metric: MetricDef, columns: list[str], dialect:
     if not items:
         items = [exp.Literal.number(1).as_("one")]
     select = exp.select(*items).from_(metric.table)
+    if THEME in query.by and THEME in text_fields(metric.table):  # multi-valued dimension
+        select = join_themes(select, metric.table, params)
     conds = filter_conditions(query, metric.table, tz, params, use_dates)
     if query.grain and use_dates:
         conds.append(col(TIME_FIELD[metric.table]).is_(exp.null()).not_())

@@ -34,6 +34,7 @@ from cx.metrics.plans import (
     scale_statement,
 )
 from cx.metrics.query import MetricQuery, MetricResult
+from cx.metrics.text_fields import THEME, join_themes
 from cx.metrics.validate import check_catalog, get_metric
 from cx.stats.quantiles import quantile_ci_ranks
 from cx.storage import Store, fields_of, run
@@ -160,6 +161,8 @@ class Engine:
             target = col(field)
             text = exp.cast(target, exp.DataType.Type.VARCHAR).as_("v")
             tree = exp.select(text).distinct().from_(table)
+            if field == THEME:  # the themes the records in scope mention
+                tree = join_themes(tree, table, params)
             for cond in filter_conditions(probe, table, self.settings.tz, params):
                 tree = tree.where(cond)
             tree = tree.where(target.is_(exp.null()).not_()).order_by("v").limit(int(limit))

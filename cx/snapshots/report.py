@@ -139,6 +139,23 @@ def _drivers(payload: dict[str, Any]) -> str:
     return intro + _table(("driver", "share", "95% CI", "performance"), rows, "drivers")
 
 
+def _said(payload: dict[str, Any]) -> str:
+    """Top detractor themes and emerging themes, each with one quoted comment (escaped)."""
+    said = payload.get("said")
+    if not said or not (said["top_detractor_themes"] or said["emerging"]):
+        return "<p>No theme stood out in this week's comments (or too few comments to say).</p>"
+    rows = [("among detractors", t["theme"], format_value(t["share"], "fraction"),
+             format_ci(t["ci_low"], t["ci_high"], "fraction"),
+             (t["example"] or {}).get("comment") or "") for t in said["top_detractor_themes"]]
+    rows += [("emerging", t["theme"], format_value(t["share"], "fraction"),
+              format_change(t["change"], "fraction"), (t["example"] or {}).get("comment") or "")
+             for t in said["emerging"]]
+    intro = (f"<p>{said['detractor_comments']:,} detractor comments this week; share of them "
+             "mentioning each theme, and themes whose share of all comments rose "
+             "significantly against last week.</p>")
+    return intro + _table(("", "theme", "share", "CI / change", "one comment"), rows, "said")
+
+
 def render_html(snapshot: Snapshot, restatements: Sequence[Restatement] = ()) -> str:
     p = snapshot.payload
     restated = {r.name: r for r in restatements}
@@ -157,6 +174,7 @@ def render_html(snapshot: Snapshot, restatements: Sequence[Restatement] = ()) ->
         f"<h2>12-week history</h2>{_charts(p)}"
         f"<h2>Top movers by segment</h2>{_movers(p)}"
         f"<h2>Top drivers</h2>{_drivers(p)}"
+        f"<h2>What customers said</h2>{_said(p)}"
         f"<h2>How to read this</h2><p class=\"meta\">{escape(HOW_TO_READ)}</p>"
         "</body></html>"
     )

@@ -19,6 +19,7 @@ from cx.snapshots.build import (HEADLINES, clean, flag_significance, headline_po
 from cx.snapshots.drivers import top_drivers
 from cx.snapshots.headlines import headline_sentences
 from cx.snapshots.movers import top_movers
+from cx.snapshots.said import what_customers_said
 from cx.snapshots.store import Snapshot, load_snapshot, save_snapshot
 from cx.snapshots.week import IsoWeek, last_complete_week, last_complete_week_of_data, today_in
 from cx.storage import Store, run
@@ -92,6 +93,7 @@ def build_payload(engine: Engine, week: IsoWeek) -> dict[str, Any]:
         "as_of": as_of, "confidence": engine.settings.confidence, "metrics": blocks,
         "movers": held(engine.store, top_movers, engine, week, as_of),
         "drivers": held(engine.store, top_drivers, engine, week),
+        "said": held(engine.store, what_customers_said, engine, week),
     })
     payload["headlines"] = headline_sentences(payload)
     return payload

@@ -91,6 +91,22 @@ def drivers_frame(snapshot: Snapshot) -> pd.DataFrame:
         "quadrant": d.get("quadrant")} for d in drivers.get("rows") or []])
 
 
+def said_frame(snapshot: Snapshot) -> pd.DataFrame:
+    """Top detractor themes and emerging themes with one comment each (plain text cells)."""
+    said = snapshot.payload.get("said") or {}
+    rows = [{"": "among detractors", "theme": t["theme"], "mentions": t["mentions"],
+             "share": format_value(t["share"], "fraction"),
+             "95% CI / change": format_ci(t["ci_low"], t["ci_high"], "fraction"),
+             "one comment": (t["example"] or {}).get("comment") or ""}
+            for t in said.get("top_detractor_themes") or []]
+    rows += [{"": "emerging", "theme": t["theme"], "mentions": t["mentions"],
+              "share": format_value(t["share"], "fraction"),
+              "95% CI / change": format_change(t["change"], "fraction"),
+              "one comment": (t["example"] or {}).get("comment") or ""}
+             for t in said.get("emerging") or []]
+    return pd.DataFrame(rows)
+
+
 def payload_rows(snapshot: Snapshot, part: str) -> pd.DataFrame:
     """The frozen rows of the movers or drivers table, numbers as numbers (for downloads)."""
     return pd.DataFrame((snapshot.payload.get(part) or {}).get("rows") or [])

@@ -15,6 +15,7 @@ from cx.views.records import DRILL_PREFIX, VERBATIM_COLUMNS, Drill, drill_from_p
 from cx.ui import cached
 from cx.ui.analysis_views import plain
 from cx.ui.filters import period_text
+from cx.metrics.text_fields import text_fields  # theme drill-downs
 
 PAGE_KEY = "explorer_page"
 
@@ -28,7 +29,7 @@ def url_drill() -> tuple[Drill | None, str | None]:
     if drill is None:
         return None, ("The link's drill-down cannot be read (an unknown table or metric, or a "
                       "date that is not YYYY-MM-DD).")
-    problem = drill.problem(cached.dimensions(drill.table))
+    problem = drill.problem(cached.dimensions(drill.table) + list(text_fields(drill.table)))
     return (None, problem) if problem else (drill, None)
 
 

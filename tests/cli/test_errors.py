@@ -52,6 +52,8 @@ CASES: list[tuple[str, int]] = [
     ("text themes nosuch", 2), ("text themes add billing", 1),
     ("text themes add x --lang english --terms a", 1), ("text themes accept first", 1),
     ("text bench --comments x", 2), ("text bench --comments 0", 1),
+    ("text top --metric nosuch", 2), ("text top --where bad", 1),
+    ("text emerging --week 2026-11-10", 1), ("text emerging --week banana", 1),
     ("--db {tmp} metric nps", 1),
 ]
 

@@ -1,0 +1,96 @@
+"""AppTest: the Verbatims page per role on planted comment features (tests/text_rows), with the
+numbers of the analyses and of `python -m cx text top|emerging` on the same data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cx.auth import access
+from cx.charts.format import format_change, format_value
+from cx.domain import Role
+from cx.storage import Store
+from tests.app.dashboard_fixtures import DemoFiles, add_role_users, run_page, use_files
+from tests.text_rows import planted_rows, write_said
+
+ALLOWED = [r for r in Role if r in access.page("verbatims").roles]
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> DemoFiles:
+    folder = tmp_path_factory.mktemp("verbatims")
+    files = DemoFiles(folder / "cx.duckdb", folder / "credentials.yaml")
+    write_said(Store(files.db), planted_rows())
+    add_role_users(files.users_file)
+    return files
+
+
+@pytest.fixture
+def on_planted(planted: DemoFiles, monkeypatch: pytest.MonkeyPatch) -> DemoFiles:
+    use_files(monkeypatch, planted)
+    return planted
+
+
+SECTIONS = ("groups", "effects", "emerging", "sentiment", "words_det", "words_pro")
+
+
+def _frame(at: object, section: str) -> object:
+    """The page's tables in their order (AppTest does not expose dataframe keys)."""
+    frames = [d.value for d in at.dataframe]
+    assert len(frames) == len(SECTIONS), [list(f.columns) for f in frames]
+    return frames[SECTIONS.index(section)]
+
+
+@pytest.mark.parametrize("role", ALLOWED, ids=[r.value for r in ALLOWED])
+def test_page_shows_the_numbers(on_planted: DemoFiles, role: Role) -> None:
+    at = run_page("verbatims", role)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert [t.value for t in at.title] == ["Verbatims: themes"]
+    groups = _frame(at, "groups").set_index(["theme", "group"])
+    assert groups.loc[("delivery", "detractors"), "mentions"] == 80  # of 140 detractor comments
+    assert groups.loc[("staff", "promoters"), "comments"] == 160
+    effects = _frame(at, "effects").set_index("theme")
+    assert effects.loc["delivery", "vs rest"] == format_change(-131.25, "points")
+    assert effects.loc["staff", "badge"] == "higher"
+    emerging = _frame(at, "emerging").set_index("theme")
+    assert emerging.loc["delivery", "change"] == format_change(0.2, "fraction")  # 10% -> 30%
+    assert emerging.loc["delivery", "badge"] == "higher"
+    assert groups.loc[("delivery", "detractors"), "share"] == format_value(80 / 140, "fraction")
+    captions = " ".join(c.value for c in at.caption)
+    assert "delivery grew significantly" in captions
+    assert "80 comments mention delivery" in captions  # the first theme, newest first
+    assert at.text[0].value == "the delivery was late again"
+    sentiment = _frame(at, "sentiment")
+    assert sentiment["value"].round(4).tolist() == [0.07, -0.05]
+    words = _frame(at, "words_det")
+    assert words.iloc[0]["typical_of"] == "detractors"
+
+
+def test_executive_is_refused(on_planted: DemoFiles) -> None:
+    assert Role.EXECUTIVE not in access.page("verbatims").roles  # managers and up
+    at = run_page("verbatims", Role.EXECUTIVE)
+    assert "No access" in " ".join(e.value for e in at.error)
+    assert not at.dataframe and not at.title
+
+
+def test_no_themes_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = DemoFiles(tmp_path / "cx.duckdb", tmp_path / "credentials.yaml")
+    write_said(Store(files.db), [r for r in planted_rows() if not r.themes])
+    add_role_users(files.users_file)
+    use_files(monkeypatch, files)
+    at = run_page("verbatims", Role.MANAGER)
+    assert not at.exception, [e.value for e in at.exception]
+    assert "No comment in this period mentions a theme" in " ".join(i.value for i in at.info)
+    assert not at.dataframe
+
+
+def test_segments_page_splits_by_theme(on_planted: DemoFiles) -> None:
+    at = run_page("segments", Role.ANALYST)
+    at.selectbox(key="segments_by_responses").set_value("theme").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "q (BH)" in d.value.columns).set_index("theme")
+    assert table.loc["delivery", "n"] == 80 and table.loc["staff", "n"] == 80
+    assert table.loc["delivery", "vs rest"] == format_change(-131.25, "points")
+    assert table.loc["delivery", "badge"] == "lower"
