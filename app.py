@@ -60,5 +60,6 @@ if __name__ == "__main__":
     main()
 else:
     from cx.ui.cookie_route import routes
+    from cx.ui.server_start import lifespan
 
-    app = st.App(__file__, routes=routes())
+    app = st.App(__file__, routes=routes(), lifespan=lifespan)
