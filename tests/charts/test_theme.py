@@ -27,3 +27,6 @@ def test_the_figure_builders_draw_only_trace_types_the_template_covers() -> None
     source = inspect.getsource(figures)
     drawn = {name.lower() for name in dir(go) if f"go.{name}(" in source} - {"figure"}
     assert drawn == set(theme.HOUSE_TEMPLATE.to_plotly_json()["data"])
+    assert "plotly_white" not in source  # the KPI tiles' sparklines too (6 per Overview)
+    spark = figures.sparkline([1.0, 2.0, 1.5]).layout.template.to_plotly_json()
+    assert spark == theme.HOUSE_TEMPLATE.to_plotly_json()
