@@ -1,13 +1,18 @@
-"""The server's start-up hook: warm up (cx.ui.warmup) in a thread, so the server answers at once.
+"""The server's start-up hook: the app's imports before the server answers, then the rest of the
+warm-up (cx.ui.warmup) in a thread, so the login form is drawn while the queries run.
 
-Why a module of its own: `streamlit run` imports app.py, and with it this hook, before
-Streamlit's runtime exists; the app's modules (and their cached functions) must be imported
-only after it does, which is when st.App calls the hook.
+Why imports first, awaited: every page run, the login form's included, needs them (3 s, of
+which scipy.stats 1.3 s), and a login run importing beside the warm-up's queries waited for
+both. Why a module of its own: `streamlit run` imports app.py, and with it this hook, before
+Streamlit's runtime exists; the app's modules (and their cached functions) must be imported only
+after it does, which is when st.App calls the hook.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import importlib
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +21,15 @@ from typing import Any
 from streamlit.logger import get_logger
 
 LOG = get_logger(__name__)
+
+
+def _import_app() -> bool:
+    try:
+        importlib.import_module("cx.ui.warmup")  # it imports what every page needs
+        return True
+    except Exception:  # noqa: BLE001 - the first page run will meet (and show) the problem
+        LOG.exception("CX Lens could not import its modules at start")
+        return False
 
 
 def _warm_up() -> None:
@@ -35,6 +49,7 @@ def _warm_up() -> None:
 @asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[None]:
     """st.App's lifespan: runs once Streamlit's runtime has started."""
-    threading.Thread(target=_warm_up, name="cx-warm-up", daemon=True).start()
+    if await asyncio.to_thread(_import_app):
+        threading.Thread(target=_warm_up, name="cx-warm-up", daemon=True).start()
     yield
     gc.unfreeze()  # at shutdown: let the interpreter free them as usual

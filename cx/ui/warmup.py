@@ -3,8 +3,8 @@
 Why: on a fresh server the first page run paid for importing the app's modules (3.3 s, of which
 scipy.stats 1.3 s), the metric catalog, opening the database (and, on a fresh database, building
 the demo data), and the landing pages' queries, which the query cache then kept for everyone
-(issue 13). The server does all of that itself as it starts (cx.ui.server_start), in a thread:
-the login form is drawn meanwhile.
+(issue 13). The server does all of that itself as it starts (cx.ui.server_start): imports
+before it answers, the rest in a thread while the login form is drawn.
 
 The landing pages' queries are asked with exactly the arguments those pages use for the default
 view (tests/app/test_warmup.py checks that their first run then finds every answer cached). A
