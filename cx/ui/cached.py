@@ -163,7 +163,8 @@ def numeric_fields(settings: Settings, table: str) -> list[FieldInfo]:
 # (8 headline points, ~half the page's time) changes only with the data version --
 @cached
 def snapshot_week(settings: Settings, today: dt.date) -> IsoWeek:
-    """The week the snapshot page opens on (the last complete week with data, as of `today`)."""
+    """The week the snapshot page opens on: the last complete week with data. `today` only
+    keys the cache, so the week moves on with the date."""
     return default_week(context.store(), settings)
 
 
