@@ -10,10 +10,18 @@ import streamlit as st
 
 
 def main() -> None:
-    """One run of the app for one browser session.
+    """One run of the app for one browser session, on one DuckDB connection (cx.storage.store:
+    every query of the run shares it; the file is closed when the run ends or stops).
 
     The app's modules are imported here, not at the top: the server imports this file before
     Streamlit's runtime exists, and their cached functions must first meet the runtime."""
+    from cx.ui import context
+
+    with context.store().connect():
+        _run()
+
+
+def _run() -> None:
     from cx.ui import auth, context, errors, sso, startup
     from cx.ui.filters import sidebar_filters
     from cx.ui import navigation as nav
@@ -60,5 +68,6 @@ if __name__ == "__main__":
     main()
 else:
     from cx.ui.cookie_route import routes
+    from cx.ui.server_start import lifespan
 
-    app = st.App(__file__, routes=routes())
+    app = st.App(__file__, routes=routes(), lifespan=lifespan)

@@ -3,14 +3,17 @@
 # different number, the tile says "restated" beside it. Opening the page builds the last complete
 # week's snapshot when there is none yet (cron may not have run).
 
+import datetime as dt
+
 import streamlit as st
 
 from cx.charts import figures
 from cx.charts.format import format_value
 from cx.charts.text import md_plain
-from cx.snapshots import SnapshotRefused, default_week, find_chromium, get_or_build
-from cx.snapshots import load_snapshot, pdf_bytes, render_html, restated, snapshot_weeks, view
+from cx.snapshots import SnapshotRefused, find_chromium, get_or_build
+from cx.snapshots import load_snapshot, pdf_bytes, render_html, snapshot_weeks, view
 from cx.snapshots.report import HOW_TO_READ
+from cx.ui import cached
 from cx.ui import components as ui
 from cx.ui import context
 from cx.ui.guard import require_page
@@ -20,7 +23,7 @@ require_page("snapshot")
 st.title("Weekly snapshot")
 st.caption("The sidebar filters do not apply here: a snapshot covers all data of its week.")
 store, settings = context.store(), context.settings()
-latest = default_week(store, settings)
+latest = cached.snapshot_week(dt.date.today())
 weeks = sorted(set(snapshot_weeks(store)) | {latest}, reverse=True)
 week = st.selectbox("Week", weeks, format_func=lambda w: w.label(), key="snapshot_week")
 snap = load_snapshot(store, week)
@@ -32,7 +35,7 @@ if snap is None:
         ui.empty(f"No snapshot for {week}: {exc}. Upload data, or pick another week.")
         st.stop()
 
-changes = restated(store, settings, snap)
+changes = cached.snapshot_restated(week)
 by_name = view.restated_by_name(changes)
 st.caption(f"Frozen {snap.built_at:%Y-%m-%d %H:%M} UTC by {snap.built_by} · weeks run Monday–"
            f"Sunday in {snap.tz} · {len(snap.batch_ids)} data batches"

@@ -18,7 +18,8 @@ from cx.charts.format import (
 from cx.charts.text import BR
 from cx.stats.clusters import effective_n_text
 from cx.charts.theme import (
-    ACCENT, BAD, BADGE_COLOR, GOOD, MUTED, PALETTE, PRIMARY, TIER_COLOR, band_fill, styled,
+    ACCENT, BAD, BADGE_COLOR, GOOD, HOUSE_TEMPLATE, MUTED, PALETTE, PRIMARY, TIER_COLOR,
+    band_fill, styled,
 )
 
 
@@ -92,7 +93,8 @@ def sparkline(values: Sequence[float], color: str = PRIMARY) -> go.Figure:
     fig = go.Figure(go.Scatter(y=list(values), mode="lines", line={"color": color, "width": 2},
                                hoverinfo="skip"))
     fig.update_layout(height=60, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
-                      xaxis={"visible": False}, yaxis={"visible": False}, template="plotly_white")
+                      xaxis={"visible": False}, yaxis={"visible": False},
+                      template=HOUSE_TEMPLATE)
     return fig
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from cx.charts.text import inert_figure
 
@@ -19,6 +20,20 @@ TIER_COLOR = {"ok": PRIMARY, "low_n": MUTED, "suppressed": MUTED}
 BADGE_COLOR = {"higher": GOOD, "lower": BAD, "none": PRIMARY}
 
 
+def _house_template() -> go.layout.Template:
+    """plotly_white's look for the trace types our charts draw (scatter, bar, heatmap).
+
+    Why not `template="plotly_white"`: Plotly deep-copies a template into every figure, and the
+    full one carries defaults for 24 trace types; that copy was most of a chart's build time
+    (about 130 of 140 ms per chart, measured; issue 13)."""
+    white = pio.templates["plotly_white"]
+    return go.layout.Template(layout=white.layout, data={
+        kind: white.data[kind] for kind in ("scatter", "bar", "heatmap")})
+
+
+HOUSE_TEMPLATE = _house_template()
+
+
 def band_fill(hex_color: str, alpha: float = BAND_ALPHA) -> str:
     h = hex_color.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
@@ -30,7 +45,7 @@ def styled(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     figure is escaped here (cx.charts.text), so uploaded values never render as HTML."""
     fig.update_layout(
         title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
-        template="plotly_white",
+        template=HOUSE_TEMPLATE,
         colorway=list(PALETTE),
         font={"family": "Inter, Segoe UI, Helvetica, Arial, sans-serif", "size": 13},
         height=height,

@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import json
 import resource
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -46,6 +47,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                         "cold and warm (needs Debian's chromium and playwright)")
     p.add_argument("--role", choices=[r.value for r in Role], action="append", default=None,
                    help="pages: only this role (repeatable; default every role)")
+    p.add_argument("--data", type=Path, default=None, metavar="DB",
+                   help="pages: time a copy of this database instead of building demo data "
+                        "(the same data for runs to compare)")
     p.add_argument("--out", type=Path, default=None,
                    help="also write the JSON result to this file")
     p.add_argument("--rows", type=int, default=1_000_000,
@@ -103,11 +107,19 @@ def _pages(args: argparse.Namespace, results: dict[str, Any]) -> CommandResult:
     """Demo data with about ROWS responses, then every page in Chromium as each role."""
     from cx.bench.pages import page_benchmark
 
+    if args.data is not None and not args.data.is_file():
+        raise CommandRefused(f"--data {args.data}: no such database file")
     with tempfile.TemporaryDirectory(prefix="cx-bench-pages-") as tmp:
         store = Store(Path(tmp) / "bench.duckdb")
-        scale = args.rows / RESPONSES_PER_SCALE
-        built = build_demo(store, seed=7, scale=scale, end=DEMO_END)
-        results["demo"] = {"scale": round(scale, 3), "rows": built.rows}
+        if args.data is not None:
+            shutil.copyfile(args.data, store.path)
+            counts = store.table_counts()
+            results["rows"] = counts["responses"]
+            results["demo"] = {"copied_from": args.data.name, "rows": counts}
+        else:
+            scale = args.rows / RESPONSES_PER_SCALE
+            built = build_demo(store, seed=7, scale=scale, end=DEMO_END)
+            results["demo"] = {"scale": round(scale, 3), "rows": built.rows}
         roles = [Role(r) for r in args.role] if args.role else list(Role)
         results.update(page_benchmark(store.path, Path(tmp) / "credentials.yaml", Path(tmp),
                                       roles))

@@ -29,6 +29,7 @@ from cx.config import Settings
 from cx.domain import Filters
 from cx.metrics import Engine, MetricQuery, MetricResult
 from cx.views.records import RecordPage, RecordQuery
+from cx.snapshots import IsoWeek, Restatement, default_week, load_snapshot, restated
 from cx.storage import FieldInfo
 from cx.views.summary import last_date
 from cx.ui import context
@@ -156,3 +157,20 @@ def numeric_fields(settings: Settings, table: str) -> list[FieldInfo]:
     """Scores, measures and ratings of a table: what correlation and key drivers accept."""
     fields = table_fields(_engine(settings), table).values()
     return [f for f in fields if f.kind in NUMERIC_KINDS]
+
+
+# -- Weekly snapshot page: the stored snapshot is frozen, so what today's data says about it
+# (8 headline points, ~half the page's time) changes only with the data version --
+@cached
+def snapshot_week(settings: Settings, today: dt.date) -> IsoWeek:
+    """The week the snapshot page opens on: the last complete week with data. `today` only
+    keys the cache, so the week moves on with the date."""
+    return default_week(context.store(), settings)
+
+
+@cached
+def snapshot_restated(settings: Settings, week: IsoWeek) -> list[Restatement]:
+    """Headline values of `week`'s stored snapshot that today's data would give differently."""
+    store = context.store()
+    snap = load_snapshot(store, week)
+    return restated(store, settings, snap) if snap is not None else []

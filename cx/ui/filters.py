@@ -150,8 +150,11 @@ def sidebar_filters() -> View:
 def current_view() -> View:
     """The view app.py selected in this run; without app.py (a page run alone), the default."""
     view = st.session_state.get(_VIEW)
-    if isinstance(view, View):
-        return view
+    return view if isinstance(view, View) else default_view()
+
+
+def default_view() -> View:
+    """A new session's view when its link names none: the default preset, no field filter."""
     anchor, anchored = _anchor()
     preset = filter_state.DEFAULT_PRESET
     return View(preset, Filters.of(filter_state.resolve_preset(preset, anchor)), anchor, anchored)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -186,3 +187,56 @@ def test_a_busy_database_gives_a_clear_message(tmp_path: Path) -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_nested_calls_of_one_thread_share_one_connection(store: Store,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    store.table_counts()  # schema in place
+    opened: list[str] = []
+    real = duckdb.connect
+    monkeypatch.setattr(duckdb, "connect", lambda path, *a, **k: opened.append(path) or real(
+        path, *a, **k))
+    with store.connect() as outer:
+        with store.transaction() as cur:
+            cur.execute("INSERT INTO responses (response_id, nps) VALUES ('r1', 9), ('r2', 3)")
+        assert store.scalar("SELECT count(*) FROM responses") == 2
+        assert store.query_df("SELECT nps FROM responses ORDER BY nps")["nps"].tolist() == [3, 9]
+        with store.connect() as inner:
+            assert inner is outer
+        # another thread gets a connection of its own (DuckDB connections are not thread-safe)
+        seen: list[object] = []
+        worker = threading.Thread(target=lambda: seen.append(store.scalar(
+            "SELECT sum(nps) FROM responses")))
+        worker.start()
+        worker.join()
+        assert seen == [12]
+    assert opened == [str(store.path)] * 2  # this thread once, the other thread once
+    with pytest.raises(duckdb.ConnectionException):
+        outer.execute("SELECT 1")  # closed with the outermost call: the file lock is released
+
+
+def test_command_line_ingest_beside_an_app_run(tmp_path: Path) -> None:
+    """`python -m cx ingest` while the app holds the file for a script run: the command waits
+    for the run to end (it does not fail), loads, and the app's next run sees the rows."""
+    path = tmp_path / "shared.duckdb"
+    store = Store(path)
+    csv = tmp_path / "answers.csv"
+    csv.write_text("Response ID,Responded at,NPS\nn1,2024-03-01,10\nn2,2024-03-02,2\n"
+                   "n3,2024-03-03,8\n", encoding="utf-8")
+    command = [sys.executable, "-m", "cx", "--db", str(path), "ingest", str(csv), "--table",
+               "responses", "--map", "Responded at=submitted_at", "--json"]
+    with store.connect():  # one app script run, in progress
+        assert store.table_counts()["responses"] == 0
+        cli = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+        try:
+            cli.wait(timeout=3)  # it cannot write while the run holds the file
+        except subprocess.TimeoutExpired:
+            pass
+        assert cli.returncode is None
+    out, err = cli.communicate(timeout=120)
+    assert cli.returncode == 0, err
+    assert json.loads(out)["rows_loaded"] == 3
+    # the next run: the new rows
+    assert store.query("SELECT response_id, nps FROM responses ORDER BY response_id") == [
+        ("n1", 10), ("n2", 2), ("n3", 8)]

@@ -1,0 +1,71 @@
+"""Warm-up at server start: what the first visitor of a fresh server would otherwise wait for.
+
+Why: on a fresh server the first page run paid for importing the app's modules (3.3 s, of which
+scipy.stats 1.3 s), the metric catalog, opening the database (and, on a fresh database, building
+the demo data), and the landing pages' queries, which the query cache then kept for everyone
+(issue 13). The server does all of that itself as it starts (cx.ui.server_start): imports
+before it answers, the rest in a thread while the login form is drawn.
+
+The landing pages' queries are asked with exactly the arguments those pages use for the default
+view (tests/app/test_warmup.py checks that their first run then finds every answer cached). A
+failure is logged and never stops the server: the first visitor then waits, as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import time
+
+import scipy.stats  # noqa: F401 - imported here, once, rather than by a visitor's first run
+
+from cx.config import Settings
+from cx.domain import Grain
+from cx.metrics import MetricQuery, get_metric
+from cx.snapshots import SnapshotRefused, get_or_build
+from cx.ui import cached, context, sources, startup
+from cx.ui.filters import default_view, for_table
+from cx.views.kpis import OVERVIEW_METRICS
+
+# Everything the pages import besides the above (one page's first run paid for its own).
+PAGE_MODULES = ("cx.ui.auth", "cx.ui.errors", "cx.ui.navigation", "cx.ui.components",
+                "cx.ui.guard", "cx.ui.analysis_views", "cx.ui.explorer", "cx.ui.upload",
+                "cx.ui.upload_mapping", "cx.ui.users_admin", "cx.charts.figures",
+                "cx.stats.survival", "plotly.io")
+
+
+def warm_up() -> float:
+    """Imports, demo data on a fresh database, the landing pages' queries; seconds taken."""
+    started = time.perf_counter()
+    for name in PAGE_MODULES:
+        importlib.import_module(name)
+    settings = context.settings()
+    with context.store().connect():  # one connection for all of it (cx.storage.store)
+        startup.prepare_data(settings)
+        overview()
+        snapshot(settings)
+    return time.perf_counter() - started
+
+
+def overview() -> None:
+    """What pages/overview.py asks for on its first run (admins and managers land there): the
+    sidebar's options, the sources caption, the KPI tiles and the first metric's weekly trend."""
+    cached.filter_options()
+    filters = default_view().filters
+    sources.response_sources(for_table(filters, "responses"))
+    cached.tiles(OVERVIEW_METRICS, tuple(for_table(filters, get_metric(m).table)
+                                         for m in OVERVIEW_METRICS))
+    trend = get_metric(OVERVIEW_METRICS[0])
+    cached.metric(MetricQuery(metric=trend.name, filters=for_table(filters, trend.table),
+                              grain=Grain.WEEK))
+
+
+def snapshot(settings: Settings) -> None:
+    """What pages/snapshot.py asks for on its first run (executives land there): the week, its
+    snapshot (built when there is none yet, as the page would), what today's data restates."""
+    week = cached.snapshot_week(dt.date.today())
+    try:
+        get_or_build(context.store(), settings, week, built_by="app")
+    except SnapshotRefused:
+        return  # no data that week: the page says so
+    cached.snapshot_restated(week)

@@ -1,0 +1,52 @@
+"""Issue 13: the server's warm-up asks the landing pages' queries with exactly the arguments the
+pages use, so the first visitor of a fresh server finds every answer in the cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import streamlit as st
+
+from cx.domain import Role
+from cx.storage import Store
+from cx.ui import cached
+from cx.ui.warmup import warm_up
+from tests.app.dashboard_fixtures import DemoFiles
+from tests.app.session import logged_in, role_user
+
+
+@pytest.fixture
+def misses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the cached queries computed (not found in the cache) during the test."""
+    found: list[str] = []
+
+    def counting(name: str, query: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:
+            found.append(name)
+            return query(*args)
+        return call
+
+    for name, query in list(cached._QUERIES.items()):
+        monkeypatch.setitem(cached._QUERIES, name, counting(name, query))
+    return found
+
+
+@pytest.mark.parametrize(("role", "title"), [(Role.ADMIN, "Overview"),
+                                             (Role.MANAGER, "Overview"),
+                                             (Role.EXECUTIVE, "Weekly snapshot")])
+def test_the_landing_page_after_warm_up_computes_nothing(on_demo: DemoFiles, misses: list[str],
+                                                         role: Role, title: str) -> None:
+    st.cache_data.clear()
+    with Store(on_demo.db).transaction() as cur:  # as a fresh server finds it: no snapshot yet
+        cur.execute("DELETE FROM snapshots")
+    warm_up()
+    assert {"tiles", "metric", "filter_options", "snapshot_restated"} <= set(misses)
+    assert Store(on_demo.db).query("SELECT built_by FROM snapshots") == [("app",)]
+    misses.clear()
+    at = logged_in(role_user(role)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title][:1] == [title]
+    assert len(at.get("plotly_chart")) >= 1
+    assert misses == []
