@@ -183,6 +183,54 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             "UPDATE field_catalog SET is_filter = (kind = 'dimension')",
         ),
     ),
+    (
+        6,
+        (
+            # Who changed users, roles, group mappings and scopes, and when. Append-only: the
+            # code only ever INSERTs here (cx.auth.audit); the id orders entries of one second.
+            "CREATE SEQUENCE audit_log_id START 1",
+            """CREATE TABLE audit_log (
+  id BIGINT PRIMARY KEY DEFAULT nextval('audit_log_id'),
+  "at" TIMESTAMP NOT NULL,          -- UTC (quoted: AT is a keyword in DuckDB 2.0)
+  actor VARCHAR NOT NULL,           -- the admin (or 'cli:<os user>') who made the change
+  action VARCHAR NOT NULL,          -- e.g. 'scope.set', 'scope.clear', 'user.add', 'group.map'
+  target VARCHAR,                   -- e.g. 'user:alice' or 'group:emea-managers'
+  detail VARCHAR                    -- JSON: what was set (old and new value where useful)
+)""",
+            # Data scopes (cx.auth.scopes): the rows a user, or every member of an SSO group, may
+            # see. filter is JSON {field: [allowed values]}: OR within a field, AND across fields.
+            """CREATE TABLE data_scopes (
+  kind VARCHAR NOT NULL CHECK (kind IN ('user', 'group')),
+  name VARCHAR NOT NULL,
+  filter VARCHAR NOT NULL,          -- JSON, e.g. {"region": ["Europe"]}; {} = explicitly all rows
+  set_by VARCHAR NOT NULL,
+  set_at TIMESTAMP NOT NULL,        -- UTC
+  PRIMARY KEY (kind, name)
+)""",
+            # Snapshots are built and stored per scope: the key becomes (week, scope_key), where
+            # scope_key is '' for the unrestricted snapshot (every existing row) and a digest of
+            # the canonical scope otherwise. DuckDB cannot change a primary key in place.
+            """CREATE TABLE snapshots_v6 (
+  week VARCHAR NOT NULL,
+  scope_key VARCHAR NOT NULL DEFAULT '',
+  scope VARCHAR NOT NULL DEFAULT '',  -- canonical JSON of the scope ('' = unrestricted)
+  built_at TIMESTAMP NOT NULL,
+  built_by VARCHAR NOT NULL,
+  tz VARCHAR NOT NULL,
+  batch_ids VARCHAR NOT NULL,
+  data_through TIMESTAMP,
+  payload VARCHAR NOT NULL,
+  payload_sha256 VARCHAR NOT NULL,
+  PRIMARY KEY (week, scope_key)
+)""",
+            """INSERT INTO snapshots_v6 (week, built_at, built_by, tz, batch_ids, data_through,
+  payload, payload_sha256)
+SELECT week, built_at, built_by, tz, batch_ids, data_through, payload, payload_sha256
+FROM snapshots""",
+            "DROP TABLE snapshots",
+            "ALTER TABLE snapshots_v6 RENAME TO snapshots",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

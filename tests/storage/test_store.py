@@ -25,7 +25,7 @@ def store(tmp_path: Path) -> Store:
 
 def test_new_database_gets_every_table_and_the_latest_version(store: Store) -> None:
     assert store.table_counts() == {"responses": 0, "tickets": 0, "customers": 0, "batches": 0}
-    assert store.schema_version() == LATEST_VERSION == 5
+    assert store.schema_version() == LATEST_VERSION == 6
     for table, fields in CANONICAL.items():
         cols = [r[0] for r in store.query(f"DESCRIBE {table}")]
         assert cols == [f.name for f in fields]
@@ -61,6 +61,27 @@ def test_migration_4_adds_the_resolved_flag_to_a_version_3_database(tmp_path: Pa
     assert store.schema_version() == LATEST_VERSION
     assert [r[0] for r in store.query("DESCRIBE tickets")] == [f.name for f in CANONICAL["tickets"]]
     assert store.query("SELECT ticket_id, resolved FROM tickets") == [("t1", None)]
+
+
+def test_migration_6_keeps_snapshots_and_keys_them_by_week_and_scope(tmp_path: Path) -> None:
+    path = tmp_path / "v5.duckdb"
+    conn = duckdb.connect(str(path))
+    assert migrate(conn, target=5) == 5
+    conn.execute("INSERT INTO snapshots VALUES ('2026-W01', '2026-01-05', 'cli', 'UTC', '[]', "
+                 "NULL, '{}', 'abc')")
+    conn.close()
+    forget_migrations()
+    store = Store(path)
+    assert store.schema_version() == LATEST_VERSION
+    assert store.query("SELECT week, scope_key, scope, payload_sha256 FROM snapshots") == [
+        ("2026-W01", "", "", "abc")]
+    with store.transaction() as cur:  # a second scope of the same week is a row of its own
+        cur.execute("INSERT INTO snapshots (week, scope_key, scope, built_at, built_by, tz, "
+                    "batch_ids, payload, payload_sha256) VALUES ('2026-W01', 'k1', '[]', "
+                    "'2026-01-05', 'cli', 'UTC', '[]', '{}', 'def')")
+    assert store.scalar("SELECT count(*) FROM snapshots WHERE week = '2026-W01'") == 2
+    assert store.query("SELECT count(*) FROM audit_log") == [(0,)]
+    assert store.query("SELECT count(*) FROM data_scopes") == [(0,)]
 
 
 def test_values_travel_as_parameters_not_sql(store: Store) -> None:
