@@ -1,9 +1,15 @@
-"""Settings and the store for the current run: read fresh each run, both cheap to build."""
+"""Settings, the store and the data scope for the current run: read fresh each run, cheap to build."""
 
 from __future__ import annotations
 
+import streamlit as st
+
+from cx.auth.scopes import NOBODY, Scope, scope_for
 from cx.config import Settings, load_settings
 from cx.storage import Store
+
+SCOPE_TTL_SECONDS = 2
+GROUPS_KEY = "cx_groups"  # the SSO groups of the signed-in person (set at sign-in; default ())
 
 
 def settings() -> Settings:
@@ -15,3 +21,33 @@ def store() -> Store:
     # Store only holds a path and opens short-lived connections, so one per call is fine and
     # there is nothing to share between sessions (or to cache).
     return Store(settings().db_path)
+
+
+def scope() -> Scope:
+    """The signed-in person's data scope, looked up on the server on every call.
+
+    Only the login's own session keys are read (the username that sign-in set, the SSO groups
+    that sign-in set), never a widget, the URL or a cached value, so an admin's change applies
+    on the next run and nothing a visitor can type widens it. No login: no rows at all.
+    """
+    if not st.session_state.get("authentication_status"):
+        return NOBODY
+    username = str(st.session_state.get("username") or "")
+    if not username:
+        return NOBODY
+    groups = st.session_state.get(GROUPS_KEY) or ()
+    return _scope_of(str(settings().db_path), username, tuple(sorted(str(g) for g in groups)))
+
+
+@st.cache_data(ttl=SCOPE_TTL_SECONDS, max_entries=1000, show_spinner=False)
+def _scope_of(db_path: str, username: str, groups: tuple[str, ...]) -> Scope:
+    """Opening the database file for one lookup costs more than the lookup (about 0.2-0.3 s on
+    a busy machine), and a page asks on every query: keep the answer a few seconds. An admin's
+    change in this process applies at once (forget_scopes); from another process within
+    SCOPE_TTL_SECONDS."""
+    return scope_for(Store(db_path), username, groups)
+
+
+def forget_scopes() -> None:
+    """After a scope change: the next run reads every scope afresh."""
+    _scope_of.clear()
