@@ -1,4 +1,5 @@
-"""Users (admins): list logins and roles, add, change role, reset a password, remove."""
+"""Users (admins): logins and roles (add, change role, reset a password, remove), data scopes,
+and the audit log."""
 
 import streamlit as st
 
@@ -7,6 +8,7 @@ from cx.ui import context
 from cx.ui.guard import require_page
 from cx.ui.users_admin import ROLE_NAMES, apply_change, optional_password, show_last_change
 from cx.ui.users_admin import users_table
+from cx.ui.scopes_admin import audit_section, scopes_section
 
 me = require_page("users")
 
@@ -49,3 +51,6 @@ with remove, st.form("cx_user_remove"):
             st.warning("Tick the box to confirm the removal.")
         else:
             apply_change(lambda: users.remove_user(path, who_remove), f"Removed {who_remove}.")
+
+scopes_section(names)
+audit_section()
