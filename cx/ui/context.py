@@ -26,9 +26,9 @@ def store() -> Store:
 def scope() -> Scope:
     """The signed-in person's data scope, looked up on the server on every call.
 
-    Only the login's own session keys are read (the username that sign-in set, the SSO groups
-    that sign-in set), never a widget, the URL or a cached value, so an admin's change applies
-    on the next run and nothing a visitor can type widens it. No login: no rows at all.
+    Only the login's own session keys are read (the username and the SSO groups that sign-in
+    set; no widget has those keys), never a widget's value or the URL, so nothing a visitor can
+    type widens it. No login: no rows at all.
     """
     if not st.session_state.get("authentication_status"):
         return NOBODY
