@@ -10,6 +10,7 @@ import streamlit as st
 
 from cx.auth import audit, scopes
 from cx.auth.access import AccessDenied
+from cx.charts.text import md_plain
 from cx.ui import context
 from cx.ui.guard import require_action
 
@@ -39,7 +40,7 @@ def _change(kind: scopes.ScopeKind, name: str, where: str | None) -> None:
         changed = scopes.change_scope(context.store(), kind, name, clause, me.username)
         context.forget_scopes()
     except (ValueError, AccessDenied) as exc:
-        st.error(str(exc))
+        st.error(md_plain(str(exc)))  # it may quote what was typed: plain text, never Markdown
         return
     if clause is not None:
         done = f"{kind} {name.strip()} now sees: {scopes.Scope((clause,)).describe()}."
@@ -55,7 +56,7 @@ def scopes_section(usernames: list[str]) -> None:
     st.subheader("Data scopes")
     done = st.session_state.pop(_FLASH, None)
     if done:
-        st.success(done)
+        st.success(md_plain(done))  # names and values as typed: plain text, never Markdown
     st.caption("A scope limits every page, export, drill-down and snapshot of a user (or of "
                "every member of an SSO group) to matching records. A user's own scope replaces "
                "their groups' scopes; several group scopes add up. No scope: all data.")

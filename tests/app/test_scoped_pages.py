@@ -10,6 +10,7 @@ import pytest
 
 from cx.auth.scopes import change_scope
 from cx.charts.format import format_value
+from cx.charts.text import md_plain
 from cx.domain import Filters, Role, clause_of
 from cx.storage import Store
 from cx.ui.filters import View
@@ -120,16 +121,17 @@ def test_users_page_sets_a_group_scope_and_shows_the_audit_log(scoped: DemoFiles
     at.text_area(key="cx_scope_where").input("region=Europe\nchannel=Chat\nchannel=Email")
     next(b for b in at.button if b.label == "Set scope").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.success[0].value == ("group emea-managers now sees: channel in (Chat, Email) and "
-                                   "region = Europe.")
+    assert at.success[0].value == md_plain("group emea-managers now sees: channel in (Chat, "
+                                           "Email) and region = Europe.")
     scopes_shown = at.dataframe[1].value
     assert ("group", "emea-managers") in set(zip(scopes_shown["kind"], scopes_shown["name"]))
     log = at.dataframe[2].value
     assert (log.iloc[0]["who"], log.iloc[0]["did"], log.iloc[0]["to"]) == (
         role_user(Role.ADMIN), "scope.set", "group:emea-managers")
-    at.text_area(key="cx_scope_where").input("colour=red")
+    at.text_area(key="cx_scope_where").input("[colour](http://x)=red")
     next(b for b in at.button if b.label == "Set scope").click().run()
-    assert "scope fields:" in at.error[0].value
+    assert md_plain("scope fields:") in at.error[0].value
+    assert md_plain("'[colour](http://x)'") in at.error[0].value  # quoted as text, no link
 
 
 def test_a_non_admin_gets_no_scope_forms(scoped: DemoFiles) -> None:
