@@ -13,13 +13,17 @@ from pathlib import Path
 import pytest
 
 from cx.auth import users
+from cx.charts.format import format_value
+from cx.charts.text import md_plain
 from cx.auth.scopes import change_scope
 from cx.cli import main
 from cx.config import Settings, load_settings
-from cx.domain import UNRESTRICTED, Filters, Scope, clause_of
+from cx.domain import UNRESTRICTED, Filters, Role, Scope, clause_of
 from cx.metrics import Engine, MetricQuery
-from cx.snapshots import get_or_build, load_snapshot, restated, snapshot_weeks
+from cx.snapshots import IsoWeek, get_or_build, load_snapshot, restated, snapshot_weeks
 from cx.storage import Store
+from tests.app.dashboard_fixtures import DemoFiles, add_role_users, run_page, use_files
+from tests.app.session import role_user
 from tests.snapshots.conftest import BAD_WEEK, NOW
 from tests.snapshots.test_mail import smtp_inbox
 
@@ -84,3 +88,21 @@ def test_cli_snapshot_as_user_reads_the_users_scope(db: Path, monkeypatch: pytes
     data = json.loads(capsys.readouterr().out)
     assert data["scope"] == "region = Europe" and data["built"] is True
     assert load_snapshot(Store(db), BAD_WEEK, EUROPE).payload_sha256 == data["payload_sha256"]
+
+
+def test_the_snapshot_page_shows_a_scoped_executive_their_scopes_snapshot(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    users_file = tmp_path / "credentials.yaml"
+    add_role_users(users_file)
+    use_files(monkeypatch, DemoFiles(db, users_file))
+    change_scope(Store(db), "user", role_user(Role.EXECUTIVE), clause_of({"region": "Europe"}),
+                 "admin")
+    at = run_page("snapshot", Role.EXECUTIVE)
+    assert not at.exception, [e.value for e in at.exception]
+    # scope values come from admins' typing: shown as plain text (Markdown escaped)
+    assert any(c.value == f"Your data scope: {md_plain('region = Europe')}." for c in at.caption)
+    assert Store(db).query("SELECT week, scope_key FROM snapshots") == [("2026-W47", EUROPE.key())]
+    stored = load_snapshot(Store(db), IsoWeek(2026, 47), EUROPE)
+    shown = {m.label: m.value for m in at.metric}
+    for block in stored.payload["metrics"]:
+        assert shown[block["label"]] == format_value(block["value"], block["unit"])
