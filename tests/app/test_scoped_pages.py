@@ -137,3 +137,13 @@ def test_users_page_sets_a_group_scope_and_shows_the_audit_log(scoped: DemoFiles
 def test_a_non_admin_gets_no_scope_forms(scoped: DemoFiles) -> None:
     at = logged_in(role_user(Role.ANALYST)).switch_page("pages/users.py").run()
     assert "No access" in at.error[0].value and len(at.text_area) == 0
+
+
+def test_manager_segments_and_heat_map_hold_only_the_scope(scoped: DemoFiles) -> None:
+    at = run_page("segments", Role.MANAGER)
+    assert not at.exception, [e.value for e in at.exception]
+    segments, heat = at.dataframe[0].value, at.dataframe[1].value
+    out = _where(scoped.db, "nps", "--by", "channel")
+    assert sorted(segments["channel"]) == sorted(r["channel"] for r in out["rows"])
+    assert sum(int(n) for n in segments["n"]) == sum(r["n"] for r in out["rows"])
+    assert set(heat["region"]) == {REGION}  # the heat map crosses channel with region
