@@ -58,6 +58,12 @@ def scope_for(store: Store, username: str, groups: tuple[str, ...] = ()) -> Scop
     return Scope(clauses, origin="groups:" + ",".join(sorted(by_group)))
 
 
+def scoped_groups(store: Store, groups: tuple[str, ...]) -> list[str]:
+    """Which of these SSO groups have a stored scope (a name mistyped on the command line has
+    none, and must not silently mean "all data")."""
+    return sorted(_stored(store, "group", tuple(sorted(set(groups)))))
+
+
 def set_scope(store: Store, kind: ScopeKind, name: str, clause: Clause, actor: str) -> None:
     """Give a user or group a scope (replacing its old one). Callers audit the change."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)

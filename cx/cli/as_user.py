@@ -12,7 +12,7 @@ import argparse
 from typing import Any
 
 from cx.auth import access, users
-from cx.auth.scopes import scope_for
+from cx.auth.scopes import scope_for, scoped_groups
 from cx.cli.base import CommandRefused
 from cx.config import Settings
 from cx.domain import Scope
@@ -43,6 +43,10 @@ def reader_scope(args: argparse.Namespace, settings: Settings, store: Store, pag
                  groups: tuple[str, ...] = ()) -> Scope | None:
     """The scope to read in: None (no --as-user: everything, as before), else the user's."""
     name = getattr(args, "as_user", None)
+    unknown = sorted(set(groups) - set(scoped_groups(store, groups)))
+    if unknown:  # a typo must not mail a whole company's numbers to a regional list
+        raise CommandRefused(f"--as-group {', '.join(unknown)}: no data scope is stored for "
+                             "this group (see `python -m cx users scope`)")
     if not name:
         return scope_for(store, "", groups) if groups else None
     user = users.load_users(settings.users_path).get(name)

@@ -78,6 +78,16 @@ def test_cli_snapshot_as_a_group_is_mailed_to_that_scopes_recipients(
     assert "Data scope: region = Europe" in msg.get_body(preferencelist=("plain",)).get_content()
 
 
+def test_cli_snapshot_for_a_group_without_a_scope_is_refused_not_sent_with_all_data(
+        db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    change_scope(Store(db), "group", "emea", clause_of({"region": "Europe"}), "admin")
+    with smtp_inbox(monkeypatch) as inbox:
+        code = main(["snapshot", "--week", str(BAD_WEEK), "--db", str(db), "--as-group", "emae",
+                     "--email", "emea-leads@acme.test"])
+    assert code == 1 and "--as-group emae: no data scope" in capsys.readouterr().err
+    assert inbox.envelopes == [] and Store(db).query("SELECT count(*) FROM snapshots") == [(0,)]
+
+
 def test_cli_snapshot_as_user_reads_the_users_scope(db: Path, monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture) -> None:
     monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
