@@ -57,6 +57,10 @@ class Scope:
     clauses: tuple[Clause, ...]
     origin: str = field(default="", compare=False)  # 'user:alice', 'groups:a,b' (for display)
 
+    def __post_init__(self) -> None:
+        # One order for one set of clauses: equal scopes compare, hash and describe equally.
+        object.__setattr__(self, "clauses", tuple(sorted(set(self.clauses))))
+
     @property
     def unrestricted(self) -> bool:
         return any(not clause for clause in self.clauses)
@@ -65,7 +69,7 @@ class Scope:
         """Stable JSON text ('' when unrestricted): equal scopes give equal text."""
         if self.unrestricted:
             return ""
-        data = sorted([{k: list(v) for k, v in clause} for clause in set(self.clauses)],
+        data = sorted([{k: list(v) for k, v in clause} for clause in self.clauses],
                       key=lambda c: json.dumps(c, sort_keys=True))
         return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -74,7 +78,7 @@ class Scope:
         """The inverse of canonical() (snapshots store their scope as that text)."""
         if not text:
             return UNRESTRICTED
-        return Scope(tuple(sorted({clause_of(c) for c in json.loads(text)})))
+        return Scope(tuple(clause_of(c) for c in json.loads(text)))
 
     def key(self) -> str:
         """Short stable id of the scope for cache and snapshot keys ('' when unrestricted)."""

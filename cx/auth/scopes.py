@@ -54,8 +54,7 @@ def scope_for(store: Store, username: str, groups: tuple[str, ...] = ()) -> Scop
     by_group = _stored(store, "group", tuple(sorted(set(groups))))
     if not by_group:
         return UNRESTRICTED
-    clauses = tuple(sorted(set(by_group.values())))
-    return Scope(clauses, origin="groups:" + ",".join(sorted(by_group)))
+    return Scope(tuple(by_group.values()), origin="groups:" + ",".join(sorted(by_group)))
 
 
 def scoped_groups(store: Store, groups: tuple[str, ...]) -> list[str]:
