@@ -10,6 +10,7 @@ import streamlit as st
 from cx.charts import figures
 from cx.charts.format import format_value
 from cx.charts.text import md_plain
+from cx.domain import Filters
 from cx.snapshots import SnapshotRefused, find_chromium, get_or_build
 from cx.snapshots import load_snapshot, pdf_bytes, render_html, snapshot_weeks, view
 from cx.snapshots.report import HOW_TO_READ
@@ -23,19 +24,22 @@ require_page("snapshot")
 st.title("Weekly snapshot")
 st.caption("The sidebar filters do not apply here: a snapshot covers all data of its week.")
 store, settings = context.store(), context.settings()
+scope = context.scope()  # each data scope has its own frozen snapshot
+if not scope.unrestricted:
+    st.caption(f"Your data scope: {md_plain(scope.describe())}.")
 latest = cached.snapshot_week(dt.date.today())
-weeks = sorted(set(snapshot_weeks(store)) | {latest}, reverse=True)
+weeks = sorted(set(snapshot_weeks(store, scope)) | {latest}, reverse=True)
 week = st.selectbox("Week", weeks, format_func=lambda w: w.label(), key="snapshot_week")
-snap = load_snapshot(store, week)
+snap = load_snapshot(store, week, scope)
 if snap is None:
     try:
         with st.spinner(f"Building the snapshot of {week}…"):
-            snap, _ = get_or_build(store, settings, week, built_by="app")
+            snap, _ = get_or_build(store, settings, week, built_by="app", scope=scope)
     except SnapshotRefused as exc:
         ui.empty(f"No snapshot for {week}: {exc}. Upload data, or pick another week.")
         st.stop()
 
-changes = cached.snapshot_restated(week)
+changes = cached.snapshot_restated(week, Filters())  # Filters: the gate stamps the scope
 by_name = view.restated_by_name(changes)
 st.caption(f"Frozen {snap.built_at:%Y-%m-%d %H:%M} UTC by {snap.built_by} · weeks run Monday–"
            f"Sunday in {snap.tz} · {len(snap.batch_ids)} data batches"
@@ -63,13 +67,13 @@ for i, m in enumerate(blocks):
                   delta_color=view.delta_colour(m), help=view.tile_help(m), border=False)
         st.caption(view.tile_text(m, by_name.get(m["name"])))
 
-others = [w for w in snapshot_weeks(store) if w != week]
+others = [w for w in snapshot_weeks(store, scope) if w != week]
 if others:
     chosen = st.multiselect("Compare with other weeks", sorted(others, reverse=True),
                             format_func=lambda w: w.label(), key="snapshot_compare",
                             placeholder="pick weeks to set beside this one")
     if chosen:
-        frozen = [snap] + [s for s in (load_snapshot(store, w) for w in chosen) if s is not None]
+        frozen = [snap] + [s for s in (load_snapshot(store, w, scope) for w in chosen) if s is not None]
         shown, raw = view.compare_frames(frozen)
         ui.table(shown, "snapshot_compare_table", f"weeks compared {week}", export=raw)
 

@@ -1,5 +1,5 @@
-"""Users (admins): list logins and roles, add, change role, reset a password, remove; map SSO
-groups to roles."""
+"""Users (admins): logins and roles (add, change role, reset a password, remove), SSO group
+roles, data scopes, and the audit log."""
 
 import streamlit as st
 
@@ -9,6 +9,7 @@ from cx.ui.group_admin import group_tab
 from cx.ui.guard import require_page
 from cx.ui.users_admin import ROLE_NAMES, apply_change, optional_password, show_last_change
 from cx.ui.users_admin import users_table
+from cx.ui.scopes_admin import audit_section, scopes_section
 
 me = require_page("users")
 
@@ -55,3 +56,6 @@ with remove, st.form("cx_user_remove"):
 
 with groups:
     group_tab()
+
+scopes_section(names)
+audit_section()

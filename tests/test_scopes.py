@@ -67,3 +67,10 @@ def test_audit_entries_come_back_newest_first_with_their_detail(store: Store) ->
         ("root", "scope.clear", "user:alice"), ("admin", "scope.set", "user:alice")]
     assert got[1].detail == {"where": {"region": ["Europe"]}}
     assert len(audit.entries(store, limit=1)) == 1
+
+
+def test_the_same_clauses_in_any_order_are_the_same_scope() -> None:
+    a, b = clause_of({"region": "Europe"}), clause_of({"team": "Billing", "channel": "Chat"})
+    assert Scope((a, b)) == Scope((b, a, a))
+    assert Scope((a, b)).describe() == Scope((b, a)).describe()
+    assert Scope.from_canonical(Scope((b, a)).canonical()) == Scope((a, b))

@@ -57,7 +57,8 @@ def numeric_field(fields: Mapping[str, FieldInfo], name: str, table: str) -> Fie
 
 
 def _where(engine: Engine, table: str, filters: Filters, params: Params) -> list[exp.Expression]:
-    probe = MetricQuery(metric="responses", filters=filters)  # only its filters are read
+    # only its filters are read; inside the engine's data scope when it has one
+    probe = MetricQuery(metric="responses", filters=engine.scoped(filters))
     return filter_conditions(probe, table, engine.settings.tz, params)
 
 

@@ -22,66 +22,18 @@ team-scoped person sees no customers, since customers have no team.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import hashlib
 import json
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
+from cx.domain import UNRESTRICTED, Clause, Filters, Scope, clause_of  # noqa: F401 - scope API
+from cx.auth import audit
 from cx.storage import Store
+from cx.storage.schema import CANONICAL
 
-Clause = tuple[tuple[str, tuple[str, ...]], ...]  # sorted (field, sorted values) pairs
 ScopeKind = Literal["user", "group"]
-
-
-def clause_of(mapping: dict[str, list[str] | tuple[str, ...] | str]) -> Clause:
-    """Canonical clause: sorted fields, sorted distinct values; empty value lists are refused."""
-    pairs = []
-    for name, values in mapping.items():
-        vals = (values,) if isinstance(values, str) else tuple(values)
-        if not vals:
-            raise ValueError(f"the scope on {name!r} lists no value")
-        pairs.append((str(name), tuple(sorted({str(v) for v in vals}))))
-    return tuple(sorted(pairs))
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The union of clauses. One empty clause (UNRESTRICTED) matches every row."""
-
-    clauses: tuple[Clause, ...]
-    origin: str = field(default="", compare=False)  # 'user:alice', 'groups:a,b' (for display)
-
-    @property
-    def unrestricted(self) -> bool:
-        return any(not clause for clause in self.clauses)
-
-    def canonical(self) -> str:
-        """Stable JSON text ('' when unrestricted): equal scopes give equal text."""
-        if self.unrestricted:
-            return ""
-        data = sorted([{k: list(v) for k, v in clause} for clause in set(self.clauses)],
-                      key=lambda c: json.dumps(c, sort_keys=True))
-        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-    def key(self) -> str:
-        """Short stable id of the scope for cache and snapshot keys ('' when unrestricted)."""
-        text = self.canonical()
-        return hashlib.sha256(text.encode()).hexdigest()[:16] if text else ""
-
-    def describe(self) -> str:
-        """Plain words, e.g. 'region in (Europe) and team = Billing; or channel = Chat'."""
-        if self.unrestricted:
-            return "all data"
-        parts = []
-        for clause in self.clauses:
-            parts.append(" and ".join(
-                f"{name} = {vals[0]}" if len(vals) == 1 else f"{name} in ({', '.join(vals)})"
-                for name, vals in clause))
-        return "; or ".join(parts)
-
-
-UNRESTRICTED = Scope(((),), origin="none")
+T = TypeVar("T")
 
 
 def _stored(store: Store, kind: ScopeKind, names: tuple[str, ...]) -> dict[str, Clause]:
@@ -102,8 +54,13 @@ def scope_for(store: Store, username: str, groups: tuple[str, ...] = ()) -> Scop
     by_group = _stored(store, "group", tuple(sorted(set(groups))))
     if not by_group:
         return UNRESTRICTED
-    clauses = tuple(sorted(set(by_group.values())))
-    return Scope(clauses, origin="groups:" + ",".join(sorted(by_group)))
+    return Scope(tuple(by_group.values()), origin="groups:" + ",".join(sorted(by_group)))
+
+
+def scoped_groups(store: Store, groups: tuple[str, ...]) -> list[str]:
+    """Which of these SSO groups have a stored scope (a name mistyped on the command line has
+    none, and must not silently mean "all data")."""
+    return sorted(_stored(store, "group", tuple(sorted(set(groups)))))
 
 
 def set_scope(store: Store, kind: ScopeKind, name: str, clause: Clause, actor: str) -> None:
@@ -129,3 +86,87 @@ def all_scopes(store: Store) -> list[tuple[ScopeKind, str, Clause]]:
     """Every stored scope, users first, by name (the Users page lists them)."""
     rows = store.query("SELECT kind, name, filter FROM data_scopes ORDER BY kind DESC, name")
     return [(kind, name, clause_of(json.loads(text))) for kind, name, text in rows]
+
+
+NOBODY = Scope((), origin="nobody")  # no clause: matches no row (no signed-in person)
+
+
+def stamp(value: T, scope: Scope) -> T:
+    """`value` with every Filters inside it (directly, in a tuple, or in a frozen dataclass
+    field such as MetricQuery.filters or RecordQuery.filters) replaced by one inside `scope`.
+
+    Why: the app's one gate to the data (cx.ui.cached) stamps the signed-in person's scope onto
+    every query a page asks for, so a query built from the URL or from widget state cannot
+    carry another scope, and a page that forgot the scope still gets it.
+    """
+    if isinstance(value, Filters):
+        return value.within(scope)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(stamp(v, scope) for v in value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = {}
+        for f in dataclasses.fields(value):
+            if not f.init:
+                continue
+            old = getattr(value, f.name)
+            new = stamp(old, scope)
+            if new is not old:
+                changed[f.name] = new
+        return dataclasses.replace(value, **changed) if changed else value
+    return value
+
+
+# Scope fields are canonical dimensions: every table's schema says whether it has one, so a
+# scope never depends on what an upload happened to add (extra dimensions are not scopes).
+SCOPE_FIELDS: tuple[str, ...] = tuple(sorted({
+    f.name for fields in CANONICAL.values() for f in fields if f.kind == "dimension"}))
+MAX_NAME = 200
+
+
+def check_clause(clause: Clause) -> Clause:
+    """Refuse a scope on a field that is not a scope field, or an empty value, with a message
+    that lists the valid fields."""
+    for name, values in clause:
+        if name not in SCOPE_FIELDS:
+            raise ValueError(f"a scope cannot be on {name!r}; scope fields: "
+                             f"{', '.join(SCOPE_FIELDS)}")
+        if any(not v.strip() for v in values):
+            raise ValueError(f"the scope on {name!r} has an empty value")
+    return clause
+
+
+def check_name(kind: ScopeKind, name: str) -> str:
+    name = (name or "").strip()
+    if kind not in ("user", "group"):
+        raise ValueError(f"a scope belongs to a user or a group, not {kind!r}")
+    if not name or len(name) > MAX_NAME:
+        raise ValueError(f"the {kind} name must be 1-{MAX_NAME} characters")
+    return name
+
+
+def parse_where(items: list[str]) -> Clause:
+    """['region=Europe', 'region=Asia', 'team=Billing'] -> a checked clause (repeat a field for
+    OR), as `--where` means everywhere on the command line."""
+    values: dict[str, list[str]] = {}
+    for item in items:
+        field, sep, value = item.partition("=")
+        if not sep or not field.strip() or not value.strip():
+            raise ValueError(f"--where {item!r} must look like FIELD=VALUE")
+        values.setdefault(field.strip(), []).append(value.strip())
+    return check_clause(clause_of(values))
+
+
+def change_scope(store: Store, kind: ScopeKind, name: str, clause: Clause | None,
+                 actor: str) -> bool:
+    """Set (clause) or clear (None) a scope, and audit it; the one door the Users page and the
+    command line both use. Returns False when clearing a scope that did not exist."""
+    name = check_name(kind, name)
+    target = f"{kind}:{name}"
+    if clause is None:
+        found = clear_scope(store, kind, name)
+        if found:
+            audit.record(store, actor, "scope.clear", target, {})
+        return found
+    set_scope(store, kind, name, check_clause(clause), actor)
+    audit.record(store, actor, "scope.set", target, {"where": {k: list(v) for k, v in clause}})
+    return True

@@ -17,12 +17,12 @@ from cx.analysis.correlation import METHODS, correlation_analysis
 from cx.analysis.drivers import key_drivers
 from cx.analysis.segments import segment_table
 from cx.analysis.trends import BASELINES, trend_analysis
+from cx.cli import as_user
 from cx.cli.base import CommandRefused, CommandResult
 from cx.cli.metric import _filters, empty_shape
 from cx.config import Settings
 from cx.domain import Grain
 from cx.metrics import Engine
-from cx.storage import Store
 from cx.storage.schema import RECORD_TABLES
 
 
@@ -56,16 +56,19 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     trd.add_argument("--grain", default="week", choices=[g.value for g in Grain])
     trd.add_argument("--baseline", default="others", choices=BASELINES,
                      help="p-chart limits from the other periods, a trailing window, or all")
-    for p, handler in ((seg, _segments), (cor, _correlation), (drv, _drivers), (trd, _trend)):
+    for p, handler, page in ((seg, _segments, "segments"), (cor, _correlation, "drivers"),
+                             (drv, _drivers, "drivers"), (trd, _trend, "overview")):
         _filter_flags(p)
-        p.set_defaults(func=_guard(handler))
+        as_user.add_flag(p)
+        p.set_defaults(func=_guard(handler, page))
 
 
-def _guard(handler: Any) -> Any:
-    """Bad field names and arguments become exit-1 refusals with the library's message."""
+def _guard(handler: Any, page: str) -> Any:
+    """Bad field names and arguments become exit-1 refusals with the library's message; with
+    --as-user, the analysis reads what that user's role (its app `page`) and scope allow."""
     def run(args: argparse.Namespace, settings: Settings) -> CommandResult:
-        engine = Engine(Store(settings.db_path), settings)
         try:
+            engine = as_user.scoped_engine(args, settings, page)
             return handler(args, engine)
         except ValueError as exc:
             raise CommandRefused(str(exc)) from None

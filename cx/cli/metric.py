@@ -7,11 +7,11 @@ import datetime as dt
 import math
 from typing import Any
 
+from cx.cli import as_user
 from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
 from cx.domain import DateRange, Filters, Grain
-from cx.metrics import CATALOG, Engine, MetricQuery, MetricResult
-from cx.storage import Store
+from cx.metrics import CATALOG, MetricQuery, MetricResult
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -32,6 +32,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    choices=["adjusted_wald", "score", "wald"],
                    help="NPS interval method")
     p.add_argument("--explain", action="store_true", help="print the SQL instead of running it")
+    as_user.add_flag(p)
     p.set_defaults(func=handle)
 
 
@@ -108,8 +109,8 @@ def _text(result: MetricResult) -> str:
 
 def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
     query = build_query(args)
-    engine = Engine(Store(settings.db_path), settings)
     try:
+        engine = as_user.scoped_engine(args, settings, as_user.metric_page(query.metric, query.by))
         if args.explain:
             sql = engine.explain(query)
             return CommandResult(data={"metric": query.metric, "sql": sql}, text=sql)
@@ -117,6 +118,6 @@ def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
     except ValueError as exc:
         raise CommandRefused(str(exc)) from None
     empty = bool(result.rows.empty or (result.rows["n"].fillna(0) == 0).all())
-    data = empty_shape(result.to_dict(), empty, "metric", "rows")
+    data = empty_shape(result.to_dict(), empty, "metric", "rows") | as_user.describe(args, engine)
     text = _text(result) + (f"\nnote: {data['notes'][0]}" if empty else "")
     return CommandResult(data=data, text=text)

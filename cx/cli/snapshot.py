@@ -11,12 +11,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from cx.cli import as_user
 from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
 from cx.snapshots import (
     PdfUnavailable, SnapshotRefused, Snapshot, default_week, get_or_build, html_to_pdf,
     render_html, restated, send_snapshot,
 )
+from cx.domain import UNRESTRICTED
 from cx.snapshots.week import IsoWeek
 from cx.storage import Store
 
@@ -30,6 +32,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="FILE", help="write FILE.html (self-contained) or FILE.pdf")
     p.add_argument("--email", metavar="ADDR[,ADDR]",
                    help="mail the report through CX_SMTP_URL to these addresses")
+    as_user.add_flag(p)
+    p.add_argument("--as-group", dest="as_group", action="append", default=[], metavar="GROUP",
+                   help="the snapshot of this SSO group's data scope (repeat: their union), "
+                        "e.g. to mail each scope's recipients from cron")
     p.set_defaults(func=handle)
 
 
@@ -62,6 +68,7 @@ def summary(snap: Snapshot, built: bool) -> dict[str, Any]:
     return {
         "week": str(snap.week), "built": built, "built_at": snap.built_at, "built_by": snap.built_by,
         "tz": snap.tz, "batch_ids": list(snap.batch_ids), "payload_sha256": snap.payload_sha256,
+        "scope": snap.scope.describe(),
         "headlines": p["headlines"],
         "metrics": [{"name": m["name"], "unit": m["unit"], "value": m["value"], "n": m["n"],
                      "ci_low": m["ci_low"], "ci_high": m["ci_high"], "change": m["change"]["diff"],
@@ -77,9 +84,11 @@ def summary(snap: Snapshot, built: bool) -> dict[str, Any]:
 
 def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
     store = Store(settings.db_path)
+    scope = as_user.reader_scope(args, settings, store, "snapshot", tuple(args.as_group))
     week = _week(args, store, settings)
     try:
-        snap, built = get_or_build(store, settings, week, built_by="cli")
+        snap, built = get_or_build(store, settings, week, built_by="cli",
+                                   scope=scope or UNRESTRICTED)
     except SnapshotRefused as exc:
         raise CommandRefused(str(exc), {"week": str(week)}) from None
     changes = restated(store, settings, snap)

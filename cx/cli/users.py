@@ -1,4 +1,4 @@
-"""`users add NAME --role R [--password-stdin] | list | remove NAME` (PRODUCT.md §6).
+"""`users add NAME --role R [--password-stdin] | list | remove NAME | scope ...` (PRODUCT.md §6).
 
 A password never travels as an argument (it would land in shell history and `ps`): it comes from
 standard input with --password-stdin, else from a getpass prompt, else (no terminal, e.g. cron)
@@ -12,10 +12,12 @@ import getpass
 import sys
 from pathlib import Path
 
-from cx.auth import users
+from cx.auth import audit, users
+from cx.cli import scopes as scopes_cli
 from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
 from cx.domain import Role
+from cx.storage import Store
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -35,6 +37,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     remove = actions.add_parser("remove", parents=[common], help="remove a user")
     remove.add_argument("name")
     remove.set_defaults(func=_remove)
+
+    scopes_cli.register(actions, common)  # users scope NAME --where F=V | --clear (data scopes)
 
 
 def _read_password(args: argparse.Namespace) -> tuple[str | None, bool]:
@@ -60,6 +64,8 @@ def _add(args: argparse.Namespace, settings: Settings) -> CommandResult:
         password = users.add_user(settings.users_path, args.name, args.role, password)
     except users.UserError as exc:
         raise CommandRefused(str(exc)) from exc
+    audit.record(Store(settings.db_path), scopes_cli.actor(), "user.add", f"user:{args.name}",
+                 {"role": args.role})
     data = {"username": args.name, "role": args.role, "users_file": str(settings.users_path)}
     text = f"added {args.name} ({args.role}) to {settings.users_path}"
     if generated:
@@ -84,4 +90,5 @@ def _remove(args: argparse.Namespace, settings: Settings) -> CommandResult:
         users.remove_user(settings.users_path, args.name)
     except users.UserError as exc:
         raise CommandRefused(str(exc)) from exc
+    audit.record(Store(settings.db_path), scopes_cli.actor(), "user.remove", f"user:{args.name}")
     return CommandResult(data={"removed": args.name}, text=f"removed {args.name}")

@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 from sqlglot import exp
 
-from cx.domain import DateRange, Grain
+from cx.domain import DateRange, Grain, Scope
 from cx.metrics.catalog import MetricDef, MetricType
 from cx.metrics.dialects import EngineDialect
 from cx.metrics.query import MetricQuery
 from cx.metrics.text_fields import THEME, join_themes, text_condition, text_fields
 from cx.storage.fields import FieldInfo, quote_ident
-from cx.storage.schema import TIME_FIELD
+from cx.storage.schema import CANONICAL, TIME_FIELD
 
 GROUPABLE_CANONICAL_KINDS = ("dimension", "flag")
 
@@ -90,9 +90,31 @@ def utc_bounds(dates: DateRange, tz: str) -> tuple[dt.datetime | None, dt.dateti
     return start, end
 
 
+def scope_condition(scope: Scope, table: str, params: Params) -> exp.Expression | None:
+    """The rows of `table` inside a data scope (cx.auth.scopes), or None when unrestricted.
+
+    OR over the scope's clauses, AND within a clause, values as bind parameters. A clause on a
+    field `table` does not have matches none of its rows (fail closed: a team scope shows no
+    customers). Scope fields are canonical dimensions, so the table's schema answers that.
+    """
+    if scope.unrestricted:
+        return None
+    have = {f.name for f in CANONICAL[table]}
+    parts: list[exp.Expression] = []
+    for clause in scope.clauses:
+        if all(name in have for name, _ in clause):
+            parts.append(exp.and_(*[col(name).isin(*[params.add(v) for v in values])
+                                    for name, values in clause]))
+    return exp.paren(exp.or_(*parts)) if parts else exp.false()
+
+
 def filter_conditions(query: MetricQuery, table: str, tz: str, params: Params,
                       use_dates: bool = True) -> list[exp.Expression]:
+    """WHERE conditions of a read: the data scope first (no filter can widen it), then filters."""
     conds: list[exp.Expression] = []
+    scoped = scope_condition(query.filters.scope, table, params)
+    if scoped is not None:
+        conds.append(scoped)
     for name, values in query.filters.values:
         if name in text_fields(table):  # theme / commented: a semi-join (cx.metrics.text_fields)
             conds.append(text_condition(name, values, table, params))

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlglot import exp
 
 from cx.config import Settings
-from cx.domain import Filters
+from cx.domain import Filters, Scope
 from cx.metrics.catalog import MetricDef, MetricType
 from cx.metrics.compiler import (
     Params,
@@ -44,10 +44,23 @@ check_catalog()  # start-up validation: a broken declaration stops the import wi
 
 
 class Engine:
-    def __init__(self, store: Store, settings: Settings, dialect: str = "duckdb") -> None:
+    """`scope`: when given, every query this engine runs is read inside that data scope, whatever
+    scope its filters carried (snapshots and `--as-user` build one engine per person); when None,
+    each query's own `filters.scope` applies (the app stamps it from the signed-in user)."""
+
+    def __init__(self, store: Store, settings: Settings, dialect: str = "duckdb",
+                 scope: Scope | None = None) -> None:
         self.store = store
         self.settings = settings
         self.dialect = get_dialect(dialect)
+        self.scope = scope
+
+    def scoped(self, filters: Filters) -> Filters:
+        """`filters` inside this engine's scope (unchanged for an engine without one)."""
+        return filters if self.scope is None else filters.within(self.scope)
+
+    def _scoped_query(self, query: MetricQuery) -> MetricQuery:
+        return query if self.scope is None else replace(query, filters=self.scoped(query.filters))
 
     # -- compile -----------------------------------------------------------------------------
     def _compile(self, cur: Any, query: MetricQuery) -> tuple[MetricDef, Statement]:
@@ -63,6 +76,7 @@ class Engine:
 
     def explain(self, query: MetricQuery, pretty: bool = True) -> str:
         """The SQL the engine would run for ``query`` (placeholders unfilled); nothing runs."""
+        query = self._scoped_query(query)
         with self.store.cursor() as cur:
             _, statement = self._compile(cur, query)
         return statement.sql(self.dialect.name, pretty=pretty)
@@ -74,6 +88,7 @@ class Engine:
         For analyses that run their own tests on counts (segments vs rest, trends): NPS gives
         det/pas/pro, shares x/n, means n/total/total_sq, survival one row per distinct time.
         """
+        query = self._scoped_query(query)
         with self.store.cursor() as cur:
             metric, statement = self._compile(cur, query)
             return self._statistics(cur, query, metric, statement)
@@ -95,6 +110,7 @@ class Engine:
     def scales(self, query: MetricQuery) -> list[tuple[float, float, int]]:
         """(scale min, scale max, valid answers) in the query's scope, one per declared scale;
         empty for metrics without a rating scale. Two or more mean the scope mixes scales."""
+        query = self._scoped_query(query)
         with self.store.cursor() as cur:
             metric, _ = self._compile(cur, query)
             statement = scale_statement(query, metric, self.dialect, self.settings.tz)
@@ -104,6 +120,7 @@ class Engine:
         return [(float(r["scale_min"]), float(r["scale_max"]), int(r["n"])) for r in rows]
 
     def run(self, query: MetricQuery) -> MetricResult:
+        query = self._scoped_query(query)
         conf, keys = self.settings.confidence, query.keys
         with self.store.cursor() as cur:
             metric, statement = self._compile(cur, query)
@@ -157,7 +174,7 @@ class Engine:
             check_fields((field,), fields, table, "dimension")
             check_fields(tuple(n for n, _ in filters.values), fields, table, "filter")
             params = Params()
-            probe = MetricQuery(metric="responses", filters=filters)
+            probe = MetricQuery(metric="responses", filters=self.scoped(filters))
             target = col(field)
             text = exp.cast(target, exp.DataType.Type.VARCHAR).as_("v")
             tree = exp.select(text).distinct().from_(table)

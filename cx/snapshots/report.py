@@ -163,6 +163,8 @@ def render_html(snapshot: Snapshot, restatements: Sequence[Restatement] = ()) ->
     meta = (f"Built {snapshot.built_at:%Y-%m-%d %H:%M} UTC by {snapshot.built_by}; weeks run "
             f"Monday–Sunday in {snapshot.tz}; {len(snapshot.batch_ids)} data batches; numbers "
             "are frozen as reported.")
+    if p.get("scope"):
+        meta += f" Data scope: {p['scope']}."
     return (
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
@@ -184,6 +186,8 @@ def render_text(snapshot: Snapshot) -> str:
     """The plain-text part of the e-mail: sentences, then one line per headline metric."""
     p = snapshot.payload
     lines = [f"CX weekly snapshot {p['title']}", ""] + [f"- {s}" for s in p["headlines"]] + [""]
+    if p.get("scope"):
+        lines[1:1] = [f"Data scope: {p['scope']}"]
     for m in p["metrics"]:
         words, _ = verdict(m)
         lines.append(f"{m['label']}: {format_value(m['value'], m['unit'])} (n = {m['n']:,}; "

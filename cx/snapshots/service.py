@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from cx.config import Settings
+from cx.domain import UNRESTRICTED, Scope
 from cx.metrics import Engine, MetricQuery
 from cx.snapshots.build import (HEADLINES, clean, flag_significance, headline_point,
                                metric_block)
@@ -83,7 +84,8 @@ def held(store: Store, fn: Callable[..., T], *args: Any) -> T:
 
 
 def build_payload(engine: Engine, week: IsoWeek) -> dict[str, Any]:
-    """Every number of the week's snapshot, computed now; deterministic for the same data."""
+    """Every number of the week's snapshot, computed now; deterministic for the same data (and
+    the same scope: an engine with a data scope reads only that scope's rows)."""
     as_of = week.end_utc(engine.settings.tz)
     blocks = [held(engine.store, metric_block, engine, m, week, as_of) for m in HEADLINES]
     flag_significance(blocks, engine.settings.confidence)
@@ -96,6 +98,8 @@ def build_payload(engine: Engine, week: IsoWeek) -> dict[str, Any]:
         "said": held(engine.store, what_customers_said, engine, week),
     })
     payload["headlines"] = headline_sentences(payload)
+    if engine.scope is not None and not engine.scope.unrestricted:
+        payload["scope"] = engine.scope.describe()  # the report says whose part of the data
     return payload
 
 
@@ -105,17 +109,19 @@ def _active_batches(store: Store) -> list[str]:
 
 
 def get_or_build(store: Store, settings: Settings, week: IsoWeek, built_by: str,
-                 now: dt.datetime | None = None) -> tuple[Snapshot, bool]:
-    """The stored snapshot of ``week``, building and storing it first when there is none."""
-    found = load_snapshot(store, week)
+                 now: dt.datetime | None = None,
+                 scope: Scope = UNRESTRICTED) -> tuple[Snapshot, bool]:
+    """The stored snapshot of ``week`` in ``scope``, building and storing it first when there is
+    none. Each data scope has its own snapshot, built from that scope's rows only."""
+    found = load_snapshot(store, week, scope)
     if found is not None:
         return found, False
-    engine = Engine(store, settings)
+    engine = Engine(store, settings, scope=scope)
     check_buildable(engine, week, now)
     batches, latest = _active_batches(store), _latest_record(store)
     payload = build_payload(engine, week)
     return save_snapshot(store, week, payload, built_by=built_by, tz=settings.tz,
-                         batch_ids=batches, data_through=latest)
+                         batch_ids=batches, data_through=latest, scope=scope)
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,7 @@ class Restatement:
 
 def restated(store: Store, settings: Settings, snapshot: Snapshot) -> list[Restatement]:
     """Headline values that today's data would give differently (same week, same aging time)."""
-    engine = Engine(store, replace(settings, tz=snapshot.tz))
+    engine = Engine(store, replace(settings, tz=snapshot.tz), scope=snapshot.scope)
     week, as_of = snapshot.week, dt.datetime.fromisoformat(snapshot.payload["as_of"])
     out = []
     with store.connect():  # keep the instance open across the queries (see build_payload)

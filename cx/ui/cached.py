@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from cx.views import customers as customers_view, kpis, records, tickets as tickets_view
+from cx.auth.scopes import stamp
 from cx.analysis.correlation import CorrelationAnalysis, correlation_analysis
 from cx.analysis.drivers import DriverAnalysis, key_drivers
 from cx.analysis.fetch import NUMERIC_KINDS, table_fields
@@ -66,7 +67,11 @@ def cached(query: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(query)
     def call(*args: Any) -> Any:
-        return _answer(context.settings(), version(), query.__name__, args)
+        # Every Filters in the arguments is put inside the signed-in person's scope here, the
+        # one gate between pages and data: the scope is then part of every cache key, and no
+        # query built from the URL or widget state can carry another one.
+        scoped = stamp(args, context.scope())
+        return _answer(context.settings(), version(), query.__name__, scoped)
 
     return call
 
@@ -105,13 +110,19 @@ def dimensions(settings: Settings, table: str) -> list[str]:
     return _engine(settings).dimensions(table)
 
 
+def filter_options() -> dict[str, list[str]]:
+    """Sidebar field -> its values in any table (standard dimensions, then upload extras), only
+    the values of rows inside the signed-in person's data scope."""
+    return _filter_options(Filters())  # the gate stamps the scope onto this Filters
+
+
 @cached
-def filter_options(settings: Settings) -> dict[str, list[str]]:
-    """Sidebar field -> its values in any table (standard dimensions, then upload extras)."""
+def _filter_options(settings: Settings, within: Filters) -> dict[str, list[str]]:
     engine, store = _engine(settings), context.store()
     out: dict[str, list[str]] = {}
     for field, tables in records.filter_fields(store, STANDARD_FIELDS).items():
-        values = {value for table in tables for value in engine.dimension_values(table, field)}
+        values = {value for table in tables
+                  for value in engine.dimension_values(table, field, within)}
         out[field] = sorted(values)
     return out
 
@@ -169,8 +180,11 @@ def snapshot_week(settings: Settings, today: dt.date) -> IsoWeek:
 
 
 @cached
-def snapshot_restated(settings: Settings, week: IsoWeek) -> list[Restatement]:
-    """Headline values of `week`'s stored snapshot that today's data would give differently."""
+def snapshot_restated(settings: Settings, week: IsoWeek, within: Filters) -> list[Restatement]:
+    """Headline values of `week`'s stored snapshot that today's data would give differently.
+
+    `within` carries nothing but the signed-in person's scope (the gate above stamps it): each
+    scope has its own snapshot, and another scope's values must not reach this page."""
     store = context.store()
-    snap = load_snapshot(store, week)
+    snap = load_snapshot(store, week, within.scope)
     return restated(store, settings, snap) if snap is not None else []

@@ -19,6 +19,7 @@ import streamlit as st
 from cx.charts import figures
 from cx.charts.format import format_change, format_ci, format_p, format_value
 from cx.domain import DateRange, Filters
+from cx.auth.scopes import stamp
 from cx.views.export import records_csv, records_xlsx, to_csv_bytes, to_xlsx_bytes
 from cx.views.kpis import Tile
 from cx.auth import access
@@ -92,6 +93,7 @@ def records_export(query: RecordQuery, total: int) -> None:
     """Every record in the filter (not only the page shown), with the count said up front; the
     file is read from the database only when a button is clicked."""
     store, settings = context.store(), context.settings()
+    query = stamp(query, context.scope())  # read outside cx.ui.cached: the scope is set here
     st.caption(f"Download all {total:,} {query.table} in this filter and search, in this order "
                "(not only this page):")
     csv_col, xlsx_col = st.columns(2)

@@ -1,9 +1,21 @@
-"""Settings and the store for the current run: read fresh each run, both cheap to build."""
+"""Settings, the store and the data scope for the current run: read fresh each run, cheap to build."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import streamlit as st
+
+from cx.auth.scopes import NOBODY, Scope, scope_for
 from cx.config import Settings, load_settings
 from cx.storage import Store
+
+SCOPE_TTL_SECONDS = 2
+GROUPS_KEY = "cx_groups"  # the SSO groups of the signed-in person (set at sign-in; default ())
+# Set only by the server's own warm-up thread (no session, no person); script threads never set it.
+_SERVER_SCOPE: ContextVar[Scope | None] = ContextVar("cx_server_scope", default=None)
 
 
 def settings() -> Settings:
@@ -15,3 +27,48 @@ def store() -> Store:
     # Store only holds a path and opens short-lived connections, so one per call is fine and
     # there is nothing to share between sessions (or to cache).
     return Store(settings().db_path)
+
+
+@contextmanager
+def asking_as(scope: Scope) -> Iterator[None]:
+    """For the server's warm-up thread only: its queries are asked in `scope` (the unrestricted
+    one, which most people have), so their cached answers are the ones those people's first
+    runs ask for. A context variable: no other thread, and no session, can see it."""
+    token = _SERVER_SCOPE.set(scope)
+    try:
+        yield
+    finally:
+        _SERVER_SCOPE.reset(token)
+
+
+def scope() -> Scope:
+    """The signed-in person's data scope, looked up on the server on every call.
+
+    Only the login's own session keys are read (the username and the SSO groups that sign-in
+    set; no widget has those keys), never a widget's value or the URL, so nothing a visitor can
+    type widens it. No login: no rows at all.
+    """
+    server = _SERVER_SCOPE.get()
+    if server is not None:
+        return server
+    if not st.session_state.get("authentication_status"):
+        return NOBODY
+    username = str(st.session_state.get("username") or "")
+    if not username:
+        return NOBODY
+    groups = st.session_state.get(GROUPS_KEY) or ()
+    return _scope_of(str(settings().db_path), username, tuple(sorted(str(g) for g in groups)))
+
+
+@st.cache_data(ttl=SCOPE_TTL_SECONDS, max_entries=1000, show_spinner=False)
+def _scope_of(db_path: str, username: str, groups: tuple[str, ...]) -> Scope:
+    """Opening the database file for one lookup costs more than the lookup (about 0.2-0.3 s on
+    a busy machine), and a page asks on every query: keep the answer a few seconds. An admin's
+    change in this process applies at once (forget_scopes); from another process within
+    SCOPE_TTL_SECONDS."""
+    return scope_for(Store(db_path), username, groups)
+
+
+def forget_scopes() -> None:
+    """After a scope change: the next run reads every scope afresh."""
+    _scope_of.clear()

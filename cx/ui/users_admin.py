@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from cx.auth import users
+from cx.auth import audit, users
 from cx.auth.access import AccessDenied
 from cx.domain import Role
 from cx.ui import context
@@ -33,11 +33,12 @@ def apply_change(change: Callable[[], str | None], done: str, show_password: boo
     one display by `show_last_change`, then dropped from the session.
     """
     try:
-        require_action("manage_users")
+        me = require_action("manage_users")
         password = change()
     except (users.UserError, AccessDenied) as exc:
         st.error(str(exc))
         return
+    audit.record(context.store(), me.username, "user.change", "", {"change": done})
     st.session_state[_FLASH] = (done, password if show_password else None)
     st.rerun()
 

@@ -20,7 +20,7 @@ import time
 import scipy.stats  # noqa: F401 - imported here, once, rather than by a visitor's first run
 
 from cx.config import Settings
-from cx.domain import Grain
+from cx.domain import UNRESTRICTED, Filters, Grain
 from cx.metrics import MetricQuery, get_metric
 from cx.snapshots import SnapshotRefused, get_or_build
 from cx.ui import cached, context, sources, startup
@@ -40,7 +40,8 @@ def warm_up() -> float:
     for name in PAGE_MODULES:
         importlib.import_module(name)
     settings = context.settings()
-    with context.store().connect():  # one connection for all of it (cx.storage.store)
+    # one connection for all of it (cx.storage.store); asked as people without a data scope
+    with context.store().connect(), context.asking_as(UNRESTRICTED):
         startup.prepare_data(settings)
         overview()
         snapshot(settings)
@@ -68,4 +69,4 @@ def snapshot(settings: Settings) -> None:
         get_or_build(context.store(), settings, week, built_by="app")
     except SnapshotRefused:
         return  # no data that week: the page says so
-    cached.snapshot_restated(week)
+    cached.snapshot_restated(week, Filters())

@@ -9,6 +9,7 @@ measured at the period start. Without dates, the churn flag over all customers i
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 from sqlglot import exp
@@ -16,7 +17,7 @@ from sqlglot import exp
 from cx.config import Settings
 from cx.domain import DateRange, Filters
 from cx.metrics import MetricQuery
-from cx.metrics.compiler import Params, col, filter_conditions, utc_bounds
+from cx.metrics.compiler import Params, col, filter_conditions, scope_condition, utc_bounds
 from cx.metrics.dialects import get_dialect
 from cx.stats.nps import nps_estimate
 from cx.stats.rates import churn_estimate
@@ -57,7 +58,7 @@ def _rows(frame: pd.DataFrame, key: str, settings: Settings, kind: str) -> pd.Da
 def churn_by_tenure(store: Store, settings: Settings, filters: Filters) -> pd.DataFrame:
     """Churn rate per tenure band (tenure at the period start), Wilson intervals."""
     params = Params()
-    no_dates = Filters.of(DateRange(), **filters.as_dict())
+    no_dates = replace(filters, dates=DateRange())  # keeps the data scope
     probe = MetricQuery(metric="churn_rate", filters=no_dates)
     dialect = get_dialect("duckdb")
     signup, gone, flag = col("signup_at"), col("churned_at"), col("churned")
@@ -107,6 +108,9 @@ def nps_by_churn(store: Store, settings: Settings, filters: Filters) -> pd.DataF
         "customers", on=exp.column("customer_id", table="r", quoted=True).eq(
             exp.column("customer_id", table="c", quoted=True)), join_alias="c")
     tree = tree.where(exp.column("churned", table="c", quoted=True).is_(exp.null()).not_())
+    customers_scope = scope_condition(filters.scope, "customers", params)  # both sides scoped
+    if customers_scope is not None:  # (r carries only customer_id and nps: no name clashes)
+        tree = tree.where(customers_scope)
     tree = tree.group_by(exp.column("status")).order_by(exp.column("status"))
     tree = tree.with_("r", as_=scored)
     with store.cursor() as cur:

@@ -7,6 +7,7 @@ import email
 import io
 import json
 import socket
+from collections.abc import Iterator
 from email import policy
 from pathlib import Path
 
@@ -53,19 +54,25 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_snapshot_is_mailed_with_flagged_subject_and_attachment(
-        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@contextlib.contextmanager
+def smtp_inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Inbox]:
+    """A local SMTP server for the test, with CX_SMTP_URL pointing at it."""
     inbox, port = _Inbox(), _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         monkeypatch.setenv("CX_SMTP_URL", f"smtp://127.0.0.1:{port}?from=cx@acme.test")
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            code = main(["snapshot", "--week", str(BAD_WEEK), "--db", str(db), "--json",
-                         "--email", "ceo@acme.test,cfo@acme.test"])
+        yield inbox
     finally:
         controller.stop()
+
+
+def test_snapshot_is_mailed_with_flagged_subject_and_attachment(
+        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = io.StringIO()
+    with smtp_inbox(monkeypatch) as inbox, contextlib.redirect_stdout(out):
+        code = main(["snapshot", "--week", str(BAD_WEEK), "--db", str(db), "--json",
+                     "--email", "ceo@acme.test,cfo@acme.test"])
     assert code == 0, out.getvalue()
     assert len(inbox.envelopes) == 1
     env = inbox.envelopes[0]
