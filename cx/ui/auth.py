@@ -22,6 +22,7 @@ from cx.charts.text import md_plain
 from cx.config import Settings
 from cx.auth.cookie_key import signing_key
 from cx.ui.auth_session import CurrentUser, end_session, start_session, session_version
+from cx.ui import context
 from cx.ui import sso as sso_ui
 from cx.ui.cookie_route import hand_over
 
@@ -38,6 +39,7 @@ def current_user(settings: Settings) -> CurrentUser | None:
     another browser end this session on its next run. A provider's sign-in gets its role from
     cx.ui.sso on every run too; None when its groups map to no role.
     """
+    st.session_state.pop(context.SSO_USER_KEY, None)  # set again below only when it holds now
     local = _local_user(settings) if sso_ui.allows(settings, "local") else None
     if local is not None:
         st.session_state[sso_ui.GROUPS_KEY] = ()
@@ -45,6 +47,7 @@ def current_user(settings: Settings) -> CurrentUser | None:
     person = sso_ui.signed_in(settings)
     if person is None or person.role is None:  # no role: app.py says "No access"
         return None
+    st.session_state[context.SSO_USER_KEY] = person.username  # whose data scope applies
     return CurrentUser(person.username, person.role, source="sso", groups=person.groups)
 
 

@@ -14,6 +14,7 @@ from cx.storage import Store
 
 SCOPE_TTL_SECONDS = 2
 GROUPS_KEY = "cx_groups"  # the SSO groups of the signed-in person (set at sign-in; default ())
+SSO_USER_KEY = "cx_sso_user"  # who signed in through a provider, set by cx.ui.auth each run
 # Set only by the server's own warm-up thread (no session, no person); script threads never set it.
 _SERVER_SCOPE: ContextVar[Scope | None] = ContextVar("cx_server_scope", default=None)
 
@@ -51,9 +52,10 @@ def scope() -> Scope:
     server = _SERVER_SCOPE.get()
     if server is not None:
         return server
-    if not st.session_state.get("authentication_status"):
-        return NOBODY
-    username = str(st.session_state.get("username") or "")
+    if st.session_state.get("authentication_status"):  # a local password login
+        username = str(st.session_state.get("username") or "")
+    else:  # a provider's sign-in with a role, checked by cx.ui.auth.current_user this run
+        username = str(st.session_state.get(SSO_USER_KEY) or "")
     if not username:
         return NOBODY
     groups = st.session_state.get(GROUPS_KEY) or ()

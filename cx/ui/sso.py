@@ -22,8 +22,9 @@ from cx.auth import group_roles, sso
 from cx.config import Settings
 from cx.domain import Role
 from cx.storage import Store
+from cx.ui import context
 
-GROUPS_KEY = "cx_groups"  # the signed-in person's SSO groups (tuple of str); data scopes read it
+GROUPS_KEY = context.GROUPS_KEY  # the signed-in person's SSO groups; data scopes read them
 _EXPIRED = "cx_sso_expired"
 
 

@@ -1,0 +1,44 @@
+"""A person signed in through a provider gets their groups' data scope (issue 16): the two halves
+of the issue meet here. An SSO analyst whose group may see Europe only lands on the explorer and
+counts exactly the command line's `--where region=Europe` (before the fix: nothing at all, since
+the scope looked for a local login and found none, so failed closed)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from cx.auth.scopes import change_scope
+from cx.domain import clause_of
+from cx.storage import Store
+from tests.app.dashboard_fixtures import cli_metric
+from tests.app.test_pages_dashboards import default_dates
+from tests.app.test_sso import _person, _run, mapped  # noqa: F401 - a fixture
+
+REGION = "Europe"
+
+
+def _matching(at: object) -> int:
+    """The explorer's "N responses match" caption, as a number."""
+    found = [re.match(r"([\d,]+) responses match", c.value) for c in at.caption]
+    return int(next(m for m in found if m).group(1).replace(",", ""))
+
+
+def test_an_sso_person_reads_exactly_their_group_scope(mapped: Store) -> None:
+    db = Path(os.environ["CX_DB"])  # `mapped`: cx-analysts gives the analyst role, CX_AUTH=sso
+    store = mapped
+    change_scope(store, "group", "emea", clause_of({"region": REGION}), "test")
+    start, end = default_dates(db)
+    dates = ("--from", start, "--to", end)
+    inside = cli_metric(db, "responses", *dates, "--where", f"region={REGION}")["rows"][0]["n"]
+    everyone = cli_metric(db, "responses", *dates)["rows"][0]["n"]
+    assert 0 < inside < everyone
+
+    at = _run(_person("cx-analysts", "emea"))  # lands on the explorer (analyst)
+    assert not at.exception, [e.value for e in at.exception]
+    assert _matching(at) == inside
+    assert set(at.dataframe[0].value["region"]) == {REGION}
+
+    at = _run(_person("cx-analysts"))  # the same role without the scoped group: all regions
+    assert _matching(at) == everyone
