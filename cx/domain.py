@@ -126,5 +126,10 @@ class Filters:
                 pairs.append((name, tuple(sorted(set(vals_t)))))
         return Filters(dates or DateRange(), tuple(sorted(pairs)))
 
+    def with_values(self, **values: list[str] | tuple[str, ...] | str) -> Filters:
+        """These filters with `values` added (or replacing a field's), same dates, same scope:
+        an analysis narrowing a page's filters must never drop the person's scope."""
+        return Filters.of(self.dates, **{**self.as_dict(), **values}).within(self.scope)
+
     def as_dict(self) -> dict[str, tuple[str, ...]]:
         return dict(self.values)

@@ -197,9 +197,8 @@ def population_counts(engine: Engine, query: MetricQuery) -> pd.Series:
     """Counts of every record with an analysed comment in scope: what "the rest" of a theme is
     taken from (comments mentioning X vs the other comments), one pass without a by-field."""
     mdef = get_metric(query.metric)
-    scope = replace(query, by=(), filters=Filters.of(query.filters.dates, **{
-        **query.filters.as_dict(), COMMENTED: "true"}))
-    stats = engine.sufficient(scope)
+    commented = replace(query, by=(), filters=query.filters.with_values(**{COMMENTED: "true"}))
+    stats = engine.sufficient(commented)
     counts = standard_counts(mdef, stats)
     return counts.iloc[0] if len(counts) else pd.Series(0.0, index=counts.columns)
 

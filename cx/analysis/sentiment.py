@@ -78,7 +78,7 @@ def _row(rec: dict, engine: Engine) -> dict:
 def sentiment_trend(engine: Engine, filters: Filters = Filters(), table: str = "responses",
                     grain: str | Grain = Grain.WEEK) -> pd.DataFrame:
     """Per period: comments, scored n, mean sentiment in [-1, 1] with its CI, label shares."""
-    grain = Grain(grain)
+    grain, filters = Grain(grain), engine.scoped(filters)  # the engine's scope, if it has one
     with engine.store.cursor() as cur:
         check_fields(tuple(n for n, _ in filters.values), fields_of(cur, table), table, "filter")
         sql, params = sentiment_statement(table, filters, grain, engine.settings.tz)

@@ -31,7 +31,7 @@ COUNT_METRIC = {"responses": "responses", "tickets": "tickets"}
 
 def with_commented(filters: Filters) -> Filters:
     """The same scope restricted to records with an analysed comment."""
-    return Filters.of(filters.dates, **{**filters.as_dict(), COMMENTED: "true"})
+    return filters.with_values(**{COMMENTED: "true"})
 
 
 def _share_row(x: int, n: int, conf: float, engine: Engine) -> dict[str, Any]:

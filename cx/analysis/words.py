@@ -28,6 +28,9 @@ COLUMNS = ["term", "detractors", "promoters", "delta", "ci_low", "ci_high", "z",
 
 
 def _where(engine: Engine, table: str, filters: Filters, params: Params) -> list[exp.Expression]:
+    """The WHERE of a raw read: the engine's scope (snapshots, --as-user) or the filters' own
+    (stamped by the app's gate) first, as every metric query has it (cx.metrics.compiler)."""
+    filters = engine.scoped(filters)
     with engine.store.cursor() as cur:
         check_fields(tuple(n for n, _ in filters.values), fields_of(cur, table), table, "filter")
     probe = MetricQuery(metric="responses", filters=filters)
@@ -90,8 +93,7 @@ def example_comment(engine: Engine, theme: str, filters: Filters = Filters(),
                     detractors: bool = False) -> dict[str, Any] | None:
     """The newest response comment in scope mentioning ``theme`` (of a detractor if asked)."""
     params, table = Params(), "responses"
-    scoped = Filters.of(filters.dates, **{**filters.as_dict(), THEME: theme})
-    conds = _where(engine, table, scoped, params) + [col("comment").is_(exp.null()).not_()]
+    conds = _where(engine, table, filters.with_values(**{THEME: theme}), params) + [col("comment").is_(exp.null()).not_()]
     if detractors:
         conds.append(col("nps").between(0, 6))
     time = col(TIME_FIELD[table])

@@ -13,6 +13,7 @@ from typing import Any
 
 from cx.analysis.themes import emerging_themes, theme_by_group, theme_effects
 from cx.analysis.words import distinguishing_words
+from cx.cli import as_user
 from cx.cli.analyze import _filter_flags, _guard, _text
 from cx.cli.base import CommandRefused, CommandResult
 from cx.cli.metric import _filters, empty_shape
@@ -47,7 +48,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                      help="Monday of the week (default: the latest week with comments)")
     for p, handler in ((top, _top), (emg, _emerging)):
         _filter_flags(p)
-        p.set_defaults(func=_guard(handler))
+        as_user.add_flag(p)
+        p.set_defaults(func=_guard(handler, "verbatims"))
 
 
 def _top(args: argparse.Namespace, engine: Engine) -> CommandResult:

@@ -10,7 +10,7 @@ from cx.analysis.segments import segment_table
 from cx.analysis.sentiment import sentiment_trend
 from cx.analysis.themes import emerging_themes, theme_by_group, theme_effects
 from cx.analysis.words import distinguishing_themes, distinguishing_words, example_comment
-from cx.domain import DateRange, Filters
+from cx.domain import DateRange, Filters, Scope, clause_of
 from cx.metrics import Engine
 from cx.stats.nps import nps_diff_test
 from cx.stats.proportions import two_proportions_test, wilson
@@ -108,3 +108,24 @@ def test_example_comment_is_the_newest(planted: Store, engine: Engine) -> None:
     week_a = Filters.of(DateRange(dt.date(2026, 11, 2), dt.date(2026, 11, 8)))
     assert example_comment(engine, "delivery", week_a)["at"] == WEEK_A + dt.timedelta(minutes=19)
     assert example_comment(engine, "nothing") is None
+
+
+@pytest.mark.parametrize("how", ["app", "engine"])
+def test_theme_analyses_read_only_the_person_s_scope(planted: Store, engine: Engine,
+                                                     how: str) -> None:
+    """A scope holding none of the planted comments (they are all email) leaves nothing to show,
+    whether the app stamped it on the filters or the engine carries it (snapshots, --as-user).
+    Before, the comment-narrowing filters were rebuilt without the scope (theme effects, example
+    comments), and the raw reads ignored an engine's own scope."""
+    chat = Scope((clause_of({"channel": "chat"}),))
+    filters, reader = Filters(), engine
+    if how == "app":
+        filters = filters.within(chat)
+    else:
+        reader = Engine(engine.store, engine.settings, scope=chat)
+    assert theme_by_group(reader, filters).empty
+    assert example_comment(reader, "delivery", filters) is None
+    assert distinguishing_words(reader, filters, min_count=1).empty
+    assert sentiment_trend(reader, filters).empty
+    effects = theme_effects(reader, "nps", filters).table
+    assert effects.empty or (effects["n"].fillna(0) == 0).all()
