@@ -22,7 +22,7 @@ from cx.cli.metric import _filters, empty_shape
 from cx.config import Settings
 from cx.domain import Grain
 from cx.metrics import Engine
-from cx.storage import Store
+from cx.engines import open_store
 from cx.storage.schema import RECORD_TABLES
 
 
@@ -64,7 +64,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def _guard(handler: Any) -> Any:
     """Bad field names and arguments become exit-1 refusals with the library's message."""
     def run(args: argparse.Namespace, settings: Settings) -> CommandResult:
-        engine = Engine(Store(settings.db_path), settings)
+        engine = Engine(open_store(settings), settings)
         try:
             return handler(args, engine)
         except ValueError as exc:

@@ -11,7 +11,7 @@ from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
 from cx.domain import DateRange, Filters, Grain
 from cx.metrics import CATALOG, Engine, MetricQuery, MetricResult
-from cx.storage import Store
+from cx.engines import open_store
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -108,7 +108,7 @@ def _text(result: MetricResult) -> str:
 
 def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
     query = build_query(args)
-    engine = Engine(Store(settings.db_path), settings)
+    engine = Engine(open_store(settings), settings)
     try:
         if args.explain:
             sql = engine.explain(query)

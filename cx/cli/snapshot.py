@@ -18,6 +18,7 @@ from cx.snapshots import (
     render_html, restated, send_snapshot,
 )
 from cx.snapshots.week import IsoWeek
+from cx.engines import open_store
 from cx.storage import Store
 
 
@@ -75,7 +76,7 @@ def summary(snap: Snapshot, built: bool) -> dict[str, Any]:
 
 
 def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
-    store = Store(settings.db_path)
+    store = open_store(settings)
     week = _week(args, store, settings)
     try:
         snap, built = get_or_build(store, settings, week, built_by="cli")

@@ -144,6 +144,10 @@ class SparkCursor:
 
     fetchdf = df
 
+    def fetchnumpy(self) -> dict[str, Any]:
+        table = self._table if self._table is not None else pa.table({})
+        return {name: self.df()[name].to_numpy() for name in table.column_names}
+
     def arrow(self) -> pa.Table:
         return self._table if self._table is not None else pa.table({})
 

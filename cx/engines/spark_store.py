@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+from sqlglot import exp
 
 from cx.engines.spark_cursor import SparkCursor, friendly, spark_args
 from cx.engines.spark_schema import physical, translate
@@ -150,8 +151,10 @@ class SparkStore:
                  f"SELECT {marks}", {c: row.get(c) for c in [*cols, "batch_id"]})
 
     def drop_batch(self, batch_id: str, row: dict[str, Any]) -> None:
-        """Unpublish (the batch row says rolled back), then drop the records' partition."""
+        """Unpublish (the batch row says rolled back, the views forget it), then drop the
+        records' partition."""
         self.publish_batch(row)
+        self.refresh_views()
         self.sql(f"ALTER TABLE {physical(row['table_name'])} DROP IF EXISTS "
                  f"PARTITION (batch_id = :b)", {"b": batch_id})
 
@@ -159,30 +162,46 @@ class SparkStore:
         return self.sql("SELECT * FROM batches ORDER BY created_at, batch_id").to_pandas()
 
     def refresh_views(self) -> None:
-        """Each record view: canonical and catalogued columns of published batches only."""
-        catalog = self.sql("SELECT table_name, field, kind FROM field_catalog ORDER BY rowid")
-        extra = catalog.to_pylist()
+        """Each record view: canonical and catalogued columns of the published batches.
+
+        The published batch ids are written into the view as literals (rewritten at every
+        publish and rollback), so Spark prunes partitions instead of joining `batches`.
+        """
+        extra = self.sql("SELECT table_name, field, kind FROM field_catalog ORDER BY rowid")
+        extra = extra.to_pylist()
+        active = self.sql("SELECT batch_id, source, file_name FROM batches "
+                          "WHERE status = 'active' ORDER BY batch_id").to_pylist()
+        ids = ", ".join(_literal(b["batch_id"]) for b in active) or "NULL"
         for table in RECORD_TABLES:
             have = set(self.columns(physical(table)))
             names = [f.name for f in CANONICAL[table] if f.name in have]
             names += [r["field"] for r in extra if r["table_name"] == table and r["field"] in have]
-            self.sql(f"CREATE OR REPLACE VIEW {table} AS SELECT "
-                     f"{', '.join(_view_column(n, extra, table) for n in names)} "
-                     f"FROM {physical(table)} t WHERE t.batch_id IN "
-                     "(SELECT b.batch_id FROM batches b WHERE b.status = 'active')")
+            select = ", ".join(_view_column(n, extra, table, active) for n in names)
+            self.sql(f"CREATE OR REPLACE VIEW {table} AS SELECT {select} "
+                     f"FROM {physical(table)} t WHERE t.batch_id IN ({ids})")
 
 
-def _view_column(name: str, catalog: list[dict], table: str) -> str:
+def _literal(text: str) -> str:
+    """A SQL string literal via sqlglot (batch ids and labels are ours, but never formatted)."""
+    return exp.Literal.string(text).sql("spark")
+
+
+def _view_column(name: str, catalog: list[dict], table: str, active: list[dict]) -> str:
     """`source` of records loaded before the column existed: the batch's label, as on DuckDB
-    (cx.storage.fields.tag_source), computed here because Spark tables cannot be updated."""
+    (cx.storage.fields.tag_source), given here because Spark tables cannot be updated."""
     col = f"t.{spark_ident(name)}"
     if name != "source" or not any(r["table_name"] == table and r["field"] == "source"
                                    and r["kind"] == "dimension" for r in catalog):
         return col
-    label = ("(SELECT first(CASE WHEN b.source = 'upload' THEN regexp_replace(coalesce("
-             "b.file_name, b.batch_id), '\\\\.[^.]*$', '') ELSE b.source END) FROM batches b "
-             "WHERE b.batch_id = t.batch_id)")
-    return f"coalesce({col}, {label}) AS {spark_ident(name)}"
+    labels = " ".join(f"WHEN {_literal(b['batch_id'])} THEN {_literal(_label(b))}"
+                      for b in active)
+    return f"coalesce({col}, CASE t.batch_id {labels} END) AS {spark_ident(name)}"
+
+
+def _label(batch: dict) -> str:
+    if batch["source"] != "upload":
+        return str(batch["source"])
+    return re.sub(r"\.[^.]*$", "", batch["file_name"] or batch["batch_id"])
 
 
 def migrate_spark(store: SparkStore, session: Any, target: int = LATEST_VERSION) -> int:

@@ -73,17 +73,18 @@ def publish(spark: SparkStore, scratch: Store, before: dict[str, str]) -> None:
             if row["status"] != "active" and before.get(row["batch_id"]) == "active":
                 spark.drop_batch(row["batch_id"], row)
         new = [r for r in rows if r["batch_id"] not in before]
-        for table in RECORD_TABLES:
+        for table in {r["table_name"] for r in new}:
             spark.add_columns(table, _column_types(cur, table))
         for row in new:
             spark.write_batch(row["table_name"], row["batch_id"],
                               _chunks(cur, row["table_name"], row["batch_id"]))
         catalog = cur.sql("SELECT *, row_number() OVER () AS rowid FROM field_catalog "
-                              "ORDER BY rowid").to_arrow_table()
-    _replace_catalog(spark, catalog)
-    spark.refresh_views()
+                          "ORDER BY rowid").to_arrow_table()
+    changed = _replace_catalog(spark, catalog)
     for row in new:
         spark.publish_batch(row)
+    if new or changed:
+        spark.refresh_views()  # the switch: from here on readers see the new batches
 
 
 def _column_types(cur: Any, table: str) -> dict[str, str]:
@@ -99,12 +100,13 @@ def _chunks(cur: Any, table: str, batch_id: str) -> Iterator[pa.Table]:
         yield pa.Table.from_batches([batch])
 
 
-def _replace_catalog(spark: SparkStore, catalog: pa.Table) -> None:
+def _replace_catalog(spark: SparkStore, catalog: pa.Table) -> bool:
     """The field catalog is small: rewritten whole (Spark tables cannot be updated)."""
     current = spark.sql("SELECT * FROM field_catalog ORDER BY rowid")
     cols = [c for c in current.column_names]
     if catalog.select(cols).to_pylist() == current.to_pylist():
-        return
+        return False
     frame = spark.session.createDataFrame(catalog.select(cols).to_pandas(),
                                           schema=spark.session.table("field_catalog").schema)
     frame.write.insertInto("field_catalog", overwrite=True)
+    return True

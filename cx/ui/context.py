@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cx.config import Settings, load_settings
+from cx.engines import open_store
 from cx.storage import Store
 
 
@@ -12,6 +13,7 @@ def settings() -> Settings:
 
 
 def store() -> Store:
-    # Store only holds a path and opens short-lived connections, so one per call is fine and
+    # The configured engine's store (cx.engines): DuckDB's holds a path and opens short-lived
+    # connections, Spark's reuses one Connect session per process; one per call is fine and
     # there is nothing to share between sessions (or to cache).
-    return Store(settings().db_path)
+    return open_store(settings())
