@@ -195,7 +195,8 @@ def _view_column(name: str, catalog: list[dict], table: str, active: list[dict])
         return col
     labels = " ".join(f"WHEN {_literal(b['batch_id'])} THEN {_literal(_label(b))}"
                       for b in active)
-    return f"coalesce({col}, CASE t.batch_id {labels} END) AS {spark_ident(name)}"
+    label = f"CASE t.batch_id {labels} END" if labels else "CAST(NULL AS STRING)"
+    return f"coalesce({col}, {label}) AS {spark_ident(name)}"
 
 
 def _label(batch: dict) -> str:

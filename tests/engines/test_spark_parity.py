@@ -13,6 +13,8 @@ from cx.analysis.segments import segment_table
 from cx.analysis.trends import trend_analysis
 from cx.domain import DateRange, Filters, Grain
 from cx.metrics import CATALOG, Engine, MetricQuery
+from cx.snapshots.service import build_payload
+from cx.snapshots.week import IsoWeek
 from tests.engines.compare import same
 
 # the last 12 demo weeks (reporting-zone dates): churn needs a closed period, the rest accept it
@@ -74,3 +76,10 @@ def test_trend_equal_on_spark(engines) -> None:
     for metric, grain in (("nps", "week"), ("ttr_median", "month")):
         a, b = (trend_analysis(e, metric, grain, Filters(), "others").to_dict() for e in engines)
         assert same(a, b, f"trend {metric} {grain}") == []
+
+
+def test_weekly_snapshot_equal_on_spark(engines) -> None:
+    week = IsoWeek.parse("2026-W47")
+    a, b = (build_payload(e, week) for e in engines)
+    assert a["metrics"], "the snapshot has no metrics"
+    assert same(a, b, "snapshot 2026-W47") == []

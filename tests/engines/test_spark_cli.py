@@ -1,0 +1,78 @@
+"""The command line on Spark (CX_ENGINE=sc://...): demo, ingest, batches, metric, analyze,
+snapshot and rollback, and two processes that see each other's uploads."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cx.cli import main
+from tests.engines.conftest import new_database
+
+ROOT = Path(__file__).resolve().parents[2]
+ANSWERS = ("response_id,submitted_at,channel,nps\n"
+           "s-1,2026-11-17 09:00,Chat,10\ns-2,2026-11-17 10:00,Chat,9\n"
+           "s-3,2026-11-18 11:00,Email,3\ns-4,2026-11-19 12:00,Email,7\n")
+
+
+@pytest.fixture
+def on_spark(spark_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    env = {"CX_ENGINE": spark_url, "CX_SPARK_DATABASE": new_database()}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> dict | list:
+    capsys.readouterr()
+    assert main([*argv, "--json"]) == 0, capsys.readouterr()
+    return json.loads(capsys.readouterr().out)
+
+
+def test_command_line_on_spark(on_spark, capsys, tmp_path: Path) -> None:
+    demo = cli(capsys, "demo", "--scale", "0.02", "--end", "2026-11-22")
+    assert demo["rows"]["responses"] > 500
+    nps = cli(capsys, "metric", "nps")
+    assert nps["rows"][0]["n"] == demo["rows"]["responses"] - _missing_nps(capsys)
+    file = tmp_path / "answers.csv"
+    file.write_text(ANSWERS)
+    loaded = cli(capsys, "ingest", str(file), "--table", "responses")
+    assert loaded["rows_loaded"] == 4
+    again = cli(capsys, "ingest", str(file), "--table", "responses", "--replace")
+    assert again["rows_loaded"] == 4 and again["replaced"] == [loaded["batch_id"]]
+    chat = cli(capsys, "metric", "responses", "--where", "source=answers")
+    assert chat["rows"][0]["value"] == 4
+    segments = cli(capsys, "analyze", "segments", "--metric", "nps", "--by", "region")
+    assert {r["segment"] for r in segments["rows"]} >= {"Europe", "North America"}
+    snap = cli(capsys, "snapshot", "--week", "2026-W47")
+    assert snap["built"] and snap["metrics"]
+    assert cli(capsys, "snapshot", "--week", "2026-W47")["built"] is False  # stored once
+    gone = cli(capsys, "rollback", again["batch_id"])
+    assert gone["rows_removed"] == 4
+    assert cli(capsys, "metric", "responses")["rows"][0]["value"] == demo["rows"]["responses"]
+
+
+def _missing_nps(capsys: pytest.CaptureFixture[str]) -> int:
+    rows = cli(capsys, "metric", "responses")["rows"][0]["value"]
+    return rows - cli(capsys, "metric", "nps")["rows"][0]["n"]
+
+
+def test_two_processes_see_each_others_uploads(on_spark, capsys, tmp_path: Path) -> None:
+    file = tmp_path / "answers.csv"
+    file.write_text(ANSWERS)
+    env = {**os.environ, **on_spark, "PYTHONPATH": str(ROOT)}
+    other = subprocess.run([sys.executable, "-m", "cx", "ingest", str(file), "--table",
+                            "responses", "--json"], env=env, cwd=ROOT, capture_output=True,
+                           text=True, timeout=300)
+    assert other.returncode == 0, other.stderr[-2000:]
+    batch = json.loads(other.stdout)["batch_id"]
+    assert cli(capsys, "metric", "responses")["rows"][0]["value"] == 4  # this process sees it
+    assert cli(capsys, "rollback", batch)["rows_removed"] == 4
+    listed = subprocess.run([sys.executable, "-m", "cx", "batches", "--json"], env=env,
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert [b["status"] for b in json.loads(listed.stdout)] == ["rolled_back"]
