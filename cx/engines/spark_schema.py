@@ -53,8 +53,9 @@ _ADD_COLUMN = re.compile(r"^\s*ALTER TABLE (\w+) ADD COLUMN (\w+) (\w+)", re.IGN
 
 
 def translate(statement: str) -> tuple[str, str]:
-    """(kind, Spark SQL) for one DuckDB migration statement; kind is "ddl" or "update"
-    (an UPDATE, which the store applies by rewriting the small table)."""
+    """("ddl", Spark SQL) for one DuckDB migration statement, or ("update", table name) for
+    an UPDATE or DELETE, which Spark tables cannot run: the store allows it on an empty table
+    only (a fresh database), where it changes nothing."""
     added = _ADD_COLUMN.match(statement)
     if added:
         table, column, sql_type = added.groups()
@@ -63,8 +64,8 @@ def translate(statement: str) -> tuple[str, str]:
     tree = sqlglot.parse_one(statement, read="duckdb")
     if isinstance(tree, exp.Create) and tree.kind == "TABLE":
         return "ddl", _create(tree)
-    if isinstance(tree, (exp.Update, exp.Delete)):
-        return "update", statement
+    if isinstance(tree, (exp.Update, exp.Delete)):  # fine on an empty table: nothing to change
+        return "update", tree.find(exp.Table).name
     if isinstance(tree, (exp.Create, exp.Alter, exp.Drop)):
         return "ddl", tree.sql("spark")
     raise ValueError(f"a migration statement Spark cannot apply: {statement.splitlines()[0]}")

@@ -219,7 +219,7 @@ def migrate_spark(store: SparkStore, session: Any, target: int = LATEST_VERSION)
                 kind, text = translate(statement)
                 if kind == "ddl":
                     run(text)
-                elif run("SELECT count(*) AS n FROM field_catalog")["n"][0].as_py():
+                elif run(f"SELECT count(*) AS n FROM {physical(text)}")["n"][0].as_py():
                     raise StoreError("this migration updates existing rows, which Spark "
                                      "tables cannot do; migrate before loading data")
             run("INSERT INTO schema_version SELECT :v, current_timestamp()", {"v": version})
