@@ -132,7 +132,7 @@ class SparkStore:
         written = 0
         for i, chunk in enumerate(chunks):
             view = f"cx_stage_{batch_id.replace('-', '_')}_{i}".lower()
-            frame = self.session.createDataFrame(chunk.to_pandas())
+            frame = self.session.createDataFrame(chunk)  # Arrow as it is: types kept
             frame.createOrReplaceTempView(view)
             have = set(chunk.column_names)
             select = ", ".join(spark_ident(c) if c in have else f"NULL AS {spark_ident(c)}"
@@ -157,9 +157,6 @@ class SparkStore:
         self.refresh_views()
         self.sql(f"ALTER TABLE {physical(row['table_name'])} DROP IF EXISTS "
                  f"PARTITION (batch_id = :b)", {"b": batch_id})
-
-    def list_batch_rows(self) -> pd.DataFrame:
-        return self.sql("SELECT * FROM batches ORDER BY created_at, batch_id").to_pandas()
 
     def refresh_views(self) -> None:
         """Each record view: canonical and catalogued columns of the published batches.

@@ -16,8 +16,11 @@ from cx.views.summary import demo_mode
 @st.cache_resource(show_spinner="Preparing the demo data (first start only)…")
 def _bootstrap(where: str) -> bool:
     """Once per server process and database: a fresh database gets the demo data set."""
-    with writable(open_store(load_settings())) as store:
-        return ensure_demo(store)
+    store = open_store(load_settings())
+    if int(store.scalar("SELECT count(*) FROM batches") or 0) > 0:
+        return False  # ensure_demo would say the same; on Spark this skips staging a scratch copy
+    with writable(store) as target:
+        return ensure_demo(target)
 
 
 def prepare_data(settings: Settings) -> bool:
