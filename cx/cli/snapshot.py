@@ -13,12 +13,12 @@ from typing import Any
 
 from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
+from cx.engines import open_store
 from cx.snapshots import (
     PdfUnavailable, SnapshotRefused, Snapshot, default_week, get_or_build, html_to_pdf,
     render_html, restated, send_snapshot,
 )
 from cx.snapshots.week import IsoWeek
-from cx.engines import open_store
 from cx.storage import Store
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from cx.engines.spark_store import CHUNK_ROWS, SparkStore, spark_ident
+from cx.storage.fields import _EXTRA_SQL_TYPE as EXTRA_SQL_TYPE  # one home for the types
 from cx.storage.fields import quote_ident
 from cx.storage.schema import NATURAL_KEY, RECORD_TABLES
 from cx.storage.store import Store
@@ -49,9 +50,9 @@ def _seed(spark: SparkStore, scratch: Store) -> dict[str, str]:
     catalog = spark.sql("SELECT * FROM field_catalog ORDER BY rowid").drop_columns(["rowid"])
     with scratch.transaction() as cur:
         cur.register("cx_b", batches)
-        cur.execute(f"INSERT INTO batches BY NAME SELECT * FROM cx_b")
+        cur.execute("INSERT INTO batches BY NAME SELECT * FROM cx_b")
         for row in catalog.to_pylist():
-            sql_type = {"dimension": "VARCHAR", "text": "VARCHAR"}.get(row["kind"], "DOUBLE")
+            sql_type = EXTRA_SQL_TYPE[row["kind"]]
             cur.execute(f"ALTER TABLE {row['table_name']} ADD COLUMN "
                         f"{quote_ident(row['field'])} {sql_type}")
         cur.register("cx_f", catalog)

@@ -16,6 +16,7 @@ from sqlglot import exp
 
 from cx.config import Settings
 from cx.domain import Filters
+from cx.engines import dialect_of, run_compiled
 from cx.metrics.catalog import MetricDef, MetricType
 from cx.metrics.compiler import (
     Params,
@@ -36,7 +37,6 @@ from cx.metrics.plans import (
 from cx.metrics.query import MetricQuery, MetricResult
 from cx.metrics.validate import check_catalog, get_metric
 from cx.stats.quantiles import quantile_ci_ranks
-from cx.engines import dialect_of, run_compiled
 from cx.storage import Store, fields_of
 from cx.storage.schema import RECORD_TABLES
 
