@@ -130,3 +130,14 @@ def duckdb_memory_limit() -> str:
     """DuckDB's memory_limit for every connection (env CX_DUCKDB_MEMORY, e.g. "2GB"): a wide or
     hostile file then fails with a message instead of taking the server's memory."""
     return os.environ.get("CX_DUCKDB_MEMORY") or "2GB"
+
+
+def engine_url() -> str:
+    """Which engine holds the records (env CX_ENGINE): "duckdb" (default, the CX_DB file) or a
+    Spark Connect URL such as sc://host:15002 (README "Running on Spark")."""
+    return (os.environ.get("CX_ENGINE") or "duckdb").strip()
+
+
+def spark_database() -> str:
+    """The Spark database (schema) that holds CX Lens tables (env CX_SPARK_DATABASE)."""
+    return (os.environ.get("CX_SPARK_DATABASE") or "cx_lens").strip()

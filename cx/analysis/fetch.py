@@ -90,13 +90,16 @@ def fetch_rows(engine: Engine, table: str, columns: Mapping[str, exp.Expression]
     levels: list[str] = []
     if group is not None:
         levels = _levels(engine, table, group, filters)
-        code = exp.func("list_position", params.add(levels),
+        code = exp.func("array_position", params.add(levels),  # DuckDB and Spark
                         exp.cast(col(group), exp.DataType.Type.VARCHAR)) - 1
         items.append(code.as_("code"))
         conds.append(code.is_(exp.null()).not_())
     tree = exp.select(*items).from_(table)
     for cond in conds:
         tree = tree.where(cond)
+    # A fixed row order: bootstrap resamples (drivers) depend on it, and scan order is not
+    # defined on any engine (parallel DuckDB scans, Spark partitions).
+    tree = tree.order_by(*(item.alias for item in items))
     with engine.store.cursor() as cur:
         data = run(cur, tree.sql("duckdb"), params.values).fetchnumpy()
     k = len(columns)

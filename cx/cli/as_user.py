@@ -16,6 +16,7 @@ from cx.auth.scopes import scope_for, scoped_groups
 from cx.cli.base import CommandRefused
 from cx.config import Settings
 from cx.domain import Scope
+from cx.engines import open_store
 from cx.metrics import Engine, get_metric
 from cx.storage import Store
 from cx.views.kpis import OVERVIEW_METRICS
@@ -59,8 +60,9 @@ def reader_scope(args: argparse.Namespace, settings: Settings, store: Store, pag
 
 
 def scoped_engine(args: argparse.Namespace, settings: Settings, page: str) -> Engine:
-    store = Store(settings.db_path)
-    return Engine(store, settings, scope=reader_scope(args, settings, store, page))
+    # the records on the configured engine; who may see what in the local DuckDB file
+    state = Store(settings.db_path)
+    return Engine(open_store(settings), settings, scope=reader_scope(args, settings, state, page))
 
 
 def describe(args: argparse.Namespace, engine: Engine) -> dict[str, Any]:

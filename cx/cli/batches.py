@@ -7,7 +7,8 @@ import argparse
 from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
 from cx.ingest import batches, rollback
-from cx.storage import Store, StoreError
+from cx.engines import open_store, writable
+from cx.storage import StoreError
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -21,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def handle_batches(args: argparse.Namespace, settings: Settings) -> CommandResult:
-    rows = [b.as_dict() for b in batches(Store(settings.db_path), not args.active)]
+    rows = [b.as_dict() for b in batches(open_store(settings), not args.active)]
     lines = [f"{b['batch_id']}  {b['status']:11} {b['table_name']:9} read {b['rows_read']:>8} "
              f"loaded {b['rows_loaded']:>8} dup {b['rows_duplicate']:>8} "
              f"rejected {b['rows_rejected']:>6}  {b['file_name'] or b['source']}" for b in rows]
@@ -30,7 +31,8 @@ def handle_batches(args: argparse.Namespace, settings: Settings) -> CommandResul
 
 def handle_rollback(args: argparse.Namespace, settings: Settings) -> CommandResult:
     try:
-        result = rollback(Store(settings.db_path), args.batch_id)
+        with writable(open_store(settings)) as store:
+            result = rollback(store, args.batch_id)
     except StoreError as exc:
         hint = "; `python -m cx batches` lists them" if "no batch with id" in str(exc) else ""
         raise CommandRefused(f"{exc}{hint}") from exc

@@ -8,7 +8,7 @@ from typing import Any
 from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
 from cx.demo import build_demo, parse_end, remove_demo
-from cx.storage import Store
+from cx.engines import open_store, writable
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -29,14 +29,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
-    store = Store(settings.db_path)
     if args.remove:
-        removed = remove_demo(store)
+        with writable(open_store(settings)) as store:
+            removed = remove_demo(store)
         return CommandResult({"removed_rows": removed},
                              f"Removed the demo data ({removed} records) from {settings.db_path}.")
     try:
         end = parse_end(args.end) if args.end else None
-        result = build_demo(store, seed=args.seed, scale=args.scale, end=end)
+        with writable(open_store(settings)) as store:
+            result = build_demo(store, seed=args.seed, scale=args.scale, end=end)
     except ValueError as exc:
         raise CommandRefused(str(exc)) from exc
     data: dict[str, Any] = {

@@ -12,7 +12,7 @@ from cx.ingest.options import (
     parse_scales, parse_units,
 )
 from cx.ingest.problems import MAP_COLUMN, ONE_DATE, REPLACE_BATCH, Problem
-from cx.storage import Store
+from cx.engines import open_store, writable
 from cx.storage.schema import RECORD_TABLES
 
 
@@ -78,8 +78,8 @@ def options_from(args: argparse.Namespace) -> IngestOptions:
 
 def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
     options = options_from(args)
-    store = Store(settings.db_path)
-    report = (validate if args.dry_run else load)(store, args.file, options)
+    with writable(open_store(settings)) as store:
+        report = (validate if args.dry_run else load)(store, args.file, options)
     data = report.as_json()
     if report.refused:
         hint_text = hint(report.problem) or (

@@ -14,6 +14,7 @@ from typing import Any
 from cx.cli import as_user
 from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
+from cx.engines import open_store
 from cx.snapshots import (
     PdfUnavailable, SnapshotRefused, Snapshot, default_week, get_or_build, html_to_pdf,
     render_html, restated, send_snapshot,
@@ -83,8 +84,9 @@ def summary(snap: Snapshot, built: bool) -> dict[str, Any]:
 
 
 def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
-    store = Store(settings.db_path)
-    scope = as_user.reader_scope(args, settings, store, "snapshot", tuple(args.as_group))
+    store = open_store(settings)
+    state = Store(settings.db_path)  # scopes live beside the credentials (cx.ui.context)
+    scope = as_user.reader_scope(args, settings, state, "snapshot", tuple(args.as_group))
     week = _week(args, store, settings)
     try:
         snap, built = get_or_build(store, settings, week, built_by="cli",

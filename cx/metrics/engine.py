@@ -16,6 +16,7 @@ from sqlglot import exp
 
 from cx.config import Settings
 from cx.domain import Filters, Scope
+from cx.engines import dialect_of, run_compiled
 from cx.metrics.catalog import MetricDef, MetricType
 from cx.metrics.compiler import (
     Params,
@@ -37,7 +38,7 @@ from cx.metrics.query import MetricQuery, MetricResult
 from cx.metrics.text_fields import THEME, join_themes
 from cx.metrics.validate import check_catalog, get_metric
 from cx.stats.quantiles import quantile_ci_ranks
-from cx.storage import Store, fields_of, run
+from cx.storage import Store, fields_of
 from cx.storage.schema import RECORD_TABLES
 
 check_catalog()  # start-up validation: a broken declaration stops the import with every issue
@@ -48,11 +49,11 @@ class Engine:
     scope its filters carried (snapshots and `--as-user` build one engine per person); when None,
     each query's own `filters.scope` applies (the app stamps it from the signed-in user)."""
 
-    def __init__(self, store: Store, settings: Settings, dialect: str = "duckdb",
+    def __init__(self, store: Store, settings: Settings, dialect: str | None = None,
                  scope: Scope | None = None) -> None:
         self.store = store
         self.settings = settings
-        self.dialect = get_dialect(dialect)
+        self.dialect = get_dialect(dialect or dialect_of(store))
         self.scope = scope
 
     def scoped(self, filters: Filters) -> Filters:
@@ -97,11 +98,11 @@ class Engine:
                     statement: Statement) -> pd.DataFrame:
         """The main statement's rows plus, for NPS/share/mean, the per-group cluster sums
         (cl_* columns) of METHODS.md §0.1; both statements group and order the same way."""
-        stats = _fetch(cur, statement)
+        stats = _fetch(cur, statement, self.dialect.name)
         clusters = cluster_statement(query, metric, self.dialect, self.settings.tz)
         if clusters is None or stats.empty:
             return stats
-        sums = _fetch(cur, clusters)
+        sums = _fetch(cur, clusters, self.dialect.name)
         keys = list(query.keys)
         if len(sums) != len(stats) or not sums[keys].equals(stats[keys]):
             raise RuntimeError("cluster sums do not line up with the metric's groups")
@@ -116,7 +117,7 @@ class Engine:
             statement = scale_statement(query, metric, self.dialect, self.settings.tz)
             if statement is None:
                 return []
-            rows = _fetch(cur, statement).to_dict(orient="records")
+            rows = _fetch(cur, statement, self.dialect.name).to_dict(orient="records")
         return [(float(r["scale_min"]), float(r["scale_max"]), int(r["n"])) for r in rows]
 
     def run(self, query: MetricQuery) -> MetricResult:
@@ -149,7 +150,7 @@ class Engine:
             return items
         statement = order_statistics(query, metric, self.dialect, self.settings.tz, wanted)
         found = {(tuple(r[k] for k in keys), r["rk"]): r["x"]
-                 for r in _fetch(cur, statement).to_dict(orient="records")}
+                 for r in _fetch(cur, statement, self.dialect.name).to_dict(orient="records")}
         out = []
         for (key, est, extra), (lo, hi) in zip(items, ranks, strict=True):
             group = tuple(key[k] for k in keys)
@@ -183,7 +184,7 @@ class Engine:
             for cond in filter_conditions(probe, table, self.settings.tz, params):
                 tree = tree.where(cond)
             tree = tree.where(target.is_(exp.null()).not_()).order_by("v").limit(int(limit))
-            rows = run(cur, tree.sql(self.dialect.name), params.values).fetchall()
+            rows = run_compiled(cur, tree.sql(self.dialect.name), params.values).fetchall()
         return [r[0] for r in rows]
 
 
@@ -199,9 +200,9 @@ def _refuse_shadowed_keys(query: MetricQuery, metric: MetricDef, statement: Stat
         )
 
 
-def _fetch(cur: Any, statement: Statement) -> pd.DataFrame:
+def _fetch(cur: Any, statement: Statement, dialect: str = "duckdb") -> pd.DataFrame:
     """Run one statement; Python-typed columns so group keys compare equal across statements."""
-    result = run(cur, statement.sql("duckdb"), statement.params)
+    result = run_compiled(cur, statement.sql(dialect), statement.params)
     columns = [d[0] for d in result.description]
     return pd.DataFrame.from_records(result.fetchall(), columns=columns)
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from cx.auth.scopes import NOBODY, Scope, scope_for
 from cx.config import Settings, load_settings
+from cx.engines import open_store
 from cx.storage import Store
 
 SCOPE_TTL_SECONDS = 2
@@ -25,8 +26,15 @@ def settings() -> Settings:
 
 
 def store() -> Store:
-    # Store only holds a path and opens short-lived connections, so one per call is fine and
+    # The configured engine's store (cx.engines): DuckDB's holds a path and opens short-lived
+    # connections, Spark's reuses one Connect session per process; one per call is fine and
     # there is nothing to share between sessions (or to cache).
+    return open_store(settings())
+
+
+def state_store() -> Store:
+    """Who may see what (data scopes, SSO group roles, the audit log) lives in the DuckDB file
+    of CX_DB beside the credentials file, whichever engine holds the records (cx.engines)."""
     return Store(settings().db_path)
 
 

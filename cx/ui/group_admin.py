@@ -20,18 +20,18 @@ from cx.ui.users_admin import ROLE_NAMES, apply_change
 def mappings_table() -> pd.DataFrame:
     rows = [{"group": m.group, "role": m.role.value, "changed by": m.changed_by,
              "changed at (UTC)": m.changed_at}
-            for m in group_roles.list_mappings(context.store())]
+            for m in group_roles.list_mappings(context.state_store())]
     return pd.DataFrame(rows, columns=["group", "role", "changed by", "changed at (UTC)"])
 
 
 def _map(group: str, role: str) -> None:
     admin = require_action("manage_users")  # again here: it also names who made the change
-    group_roles.map_group(context.store(), group, role, admin.username)
+    group_roles.map_group(context.state_store(), group, role, admin.username)
 
 
 def _unmap(group: str) -> None:
     admin = require_action("manage_users")
-    group_roles.unmap_group(context.store(), group, admin.username)
+    group_roles.unmap_group(context.state_store(), group, admin.username)
 
 
 def group_tab() -> None:

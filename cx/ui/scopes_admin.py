@@ -20,14 +20,14 @@ AUDIT_ROWS = 200
 
 def scopes_table() -> pd.DataFrame:
     rows = [{"kind": kind, "name": name, "sees": scopes.Scope((clause,)).describe()}
-            for kind, name, clause in scopes.all_scopes(context.store())]
+            for kind, name, clause in scopes.all_scopes(context.state_store())]
     return pd.DataFrame(rows, columns=["kind", "name", "sees"])
 
 
 def audit_table(limit: int = AUDIT_ROWS) -> pd.DataFrame:
     rows = [{"at (UTC)": e.at, "who": e.actor, "did": e.action, "to": e.target,
              "detail": json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else ""}
-            for e in audit.entries(context.store(), limit)]
+            for e in audit.entries(context.state_store(), limit)]
     return pd.DataFrame(rows, columns=["at (UTC)", "who", "did", "to", "detail"])
 
 
@@ -37,7 +37,7 @@ def _change(kind: scopes.ScopeKind, name: str, where: str | None) -> None:
         me = require_action("manage_users")
         clause = None if where is None else scopes.parse_where(
             [line.strip() for line in where.splitlines() if line.strip()])
-        changed = scopes.change_scope(context.store(), kind, name, clause, me.username)
+        changed = scopes.change_scope(context.state_store(), kind, name, clause, me.username)
         context.forget_scopes()
     except (ValueError, AccessDenied) as exc:
         st.error(md_plain(str(exc)))  # it may quote what was typed: plain text, never Markdown

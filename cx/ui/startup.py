@@ -7,22 +7,26 @@ import sys
 import streamlit as st
 
 from cx.auth import cookie_key, users
-from cx.config import Settings
+from cx.config import Settings, engine_url, load_settings
 from cx.demo import ensure_demo
-from cx.storage import Store
+from cx.engines import open_store, writable
 from cx.views.summary import demo_mode
 
 
 @st.cache_resource(show_spinner="Preparing the demo data (first start only)…")
-def _bootstrap(db_path: str) -> bool:
+def _bootstrap(where: str) -> bool:
     """Once per server process and database: a fresh database gets the demo data set."""
-    return ensure_demo(Store(db_path))
+    store = open_store(load_settings())
+    if int(store.scalar("SELECT count(*) FROM batches") or 0) > 0:
+        return False  # ensure_demo would say the same; on Spark this skips staging a scratch copy
+    with writable(store) as target:
+        return ensure_demo(target)
 
 
 def prepare_data(settings: Settings) -> bool:
     """Demo data on a fresh database (once per process); returns whether this is demo mode."""
-    _bootstrap(str(settings.db_path))
-    return demo_mode(Store(settings.db_path))
+    _bootstrap(f"{engine_url()} {settings.db_path}")
+    return demo_mode(open_store(settings))
 
 
 def ensure_first_admin(settings: Settings) -> None:

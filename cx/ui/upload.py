@@ -16,6 +16,7 @@ import streamlit as st
 from cx.auth import cookie_key
 from cx.auth.access import AccessDenied
 from cx.views.export import to_csv_bytes
+from cx.engines import writable
 from cx.ingest import api
 from cx.ingest.options import IngestOptions
 from cx.storage.batches import Batch
@@ -59,8 +60,9 @@ def run_ingest(data: bytes, options: IngestOptions, write: bool) -> api.IngestRe
     try:
         if write:
             require_action("upload")
-        store = context.store()
-        report = (api.load if write else api.validate)(store, data, options, progress=_progress())
+        with writable(context.store()) as store:
+            report = (api.load if write else api.validate)(store, data, options,
+                                                           progress=_progress())
     except (AccessDenied, ValueError) as exc:
         st.error(plain(str(exc)))
         return None
@@ -143,7 +145,8 @@ def rollback(batch_id: str) -> None:
     """Remove one batch's records after re-checking the role; report in place."""
     try:
         require_action("rollback")
-        result = api.rollback(context.store(), batch_id)
+        with writable(context.store()) as store:
+            result = api.rollback(store, batch_id)
     except (AccessDenied, ValueError) as exc:
         st.error(plain(str(exc)))
         return

@@ -173,7 +173,7 @@ def template_choice(preview: api.Preview, table: str) -> Template | None:
     headers = [c["header"] for c in preview.columns]
     if not headers:
         return None
-    found = {t.name: t for t in find_templates(context.store(), table, headers)}
+    found = {t.name: t for t in find_templates(context.state_store(), table, headers)}
     if not found:
         return None
     names = [*found, ""]
@@ -193,7 +193,7 @@ def save_template_form(edited: pd.DataFrame, table: str, user: str) -> None:
                           "filter": bool(r.filter)} for r in edited.itertuples(index=False)}
     try:
         require_action("upload")
-        saved = save_template(context.store(), name, table, list(edited["header"]), columns, user)
+        saved = save_template(context.state_store(), name, table, list(edited["header"]), columns, user)
     except (AccessDenied, ValueError) as exc:
         st.error(plain(str(exc)))
         return

@@ -38,7 +38,7 @@ def apply_change(change: Callable[[], str | None], done: str, show_password: boo
     except (users.UserError, AccessDenied) as exc:
         st.error(str(exc))
         return
-    audit.record(context.store(), me.username, "user.change", "", {"change": done})
+    audit.record(context.state_store(), me.username, "user.change", "", {"change": done})
     st.session_state[_FLASH] = (done, password if show_password else None)
     st.rerun()
 
