@@ -42,7 +42,7 @@ def test_the_landing_page_after_warm_up_computes_nothing(on_demo: DemoFiles, mis
     with Store(on_demo.db).transaction() as cur:  # as a fresh server finds it: no snapshot yet
         cur.execute("DELETE FROM snapshots")
     warm_up()
-    assert {"tiles", "metric", "filter_options", "snapshot_restated"} <= set(misses)
+    assert {"tiles", "metric", "_filter_options", "snapshot_restated"} <= set(misses)
     assert Store(on_demo.db).query("SELECT built_by FROM snapshots") == [("app",)]
     misses.clear()
     at = logged_in(role_user(role)).run()
