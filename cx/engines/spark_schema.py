@@ -49,6 +49,12 @@ def _create(create: exp.Create) -> str:
     return sql.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1)
 
 
+# DuckDB rebuilds a table to change its primary key (migration 6: snapshots keyed by week and
+# scope). Spark tables have no keys, so there the rebuild is only the new columns (renaming a
+# Parquet table in the session catalog leaves its files behind).
+KEY_REBUILDS = {"snapshots_v6": ("snapshots", "scope_key STRING, scope STRING")}
+_REBUILT = {base for base, _ in KEY_REBUILDS.values()}
+
 _ADD_COLUMN = re.compile(r"^\s*ALTER TABLE (\w+) ADD COLUMN (\w+) (\w+)", re.IGNORECASE)
 
 
@@ -63,6 +69,9 @@ def translate(statement: str) -> tuple[str, str]:
         spark_type = exp.DataType.build(sql_type, dialect="duckdb").sql("spark")
         return "ddl", (f"ALTER TABLE {physical(table)} ADD COLUMNS ({column} {spark_type})")
     tree = sqlglot.parse_one(statement, read="duckdb")
+    rebuilt = _key_rebuild(tree)
+    if rebuilt is not None:
+        return rebuilt
     if isinstance(tree, exp.Create) and tree.kind == "SEQUENCE":
         return "none", ""  # only the local audit log numbers its rows (cx.ui.context.state_store)
     if isinstance(tree, exp.Create) and tree.kind == "TABLE":
@@ -74,3 +83,17 @@ def translate(statement: str) -> tuple[str, str]:
     if isinstance(tree, (exp.Create, exp.Alter, exp.Drop)):
         return "ddl", tree.sql("spark")
     raise ValueError(f"a migration statement Spark cannot apply: {statement.splitlines()[0]}")
+
+
+def _key_rebuild(tree: exp.Expression) -> tuple[str, str] | None:
+    """A statement of a KEY_REBUILDS rebuild: the new columns, or nothing to do on Spark."""
+    table = tree.find(exp.Table)
+    name = table.name if table is not None else ""
+    if isinstance(tree, exp.Create) and tree.kind == "TABLE" and name in KEY_REBUILDS:
+        base, columns = KEY_REBUILDS[name]
+        return "ddl", f"ALTER TABLE {physical(base)} ADD COLUMNS ({columns})"
+    if isinstance(tree, (exp.Insert, exp.Alter)) and name in KEY_REBUILDS:
+        return "none", ""
+    if isinstance(tree, exp.Drop) and name in _REBUILT:
+        return "none", ""
+    return None

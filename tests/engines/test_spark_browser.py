@@ -11,6 +11,7 @@ import pytest
 from cx.auth import access, users
 from cx.domain import Role
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_executable, launch, stop, warm_up
+from cx.storage import Store
 from tests.browser.steps import log_in, open_page, wait_idle
 
 PASSWORD = "pw-spark-browser-1"
@@ -46,4 +47,6 @@ def test_every_page_in_chromium_on_spark(demo_pair, spark_url: str, tmp_path: Pa
         finally:
             stop(server)
             browser.close()
-    assert not (tmp_path / "unused.duckdb").exists()  # the app held no records locally
+    local = tmp_path / "unused.duckdb"  # who may see what lives there (context.state_store)
+    assert not local.exists() or Store(local).table_counts() == {
+        "responses": 0, "tickets": 0, "customers": 0, "batches": 0}  # but no records
