@@ -111,7 +111,9 @@ else:
 
 st.subheader("What customers said")
 said = view.said_frame(snap)
-if said.empty:
+if (snap.payload.get("said") or {}).get("unavailable"):
+    st.caption(snap.payload["said"]["unavailable"])
+elif said.empty:
     st.caption("No theme stood out in this week's comments (or too few comments to say).")
 else:
     st.caption(f"{snap.payload['said']['detractor_comments']:,} detractor comments this week: "

@@ -33,6 +33,7 @@ def spark_ident(name: str) -> str:
 _DB_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _sessions: dict[tuple[str, str], Any] = {}
 _sessions_lock = threading.Lock()
+_write_lock = threading.RLock()  # one write block at a time per process (transaction)
 _migrated: set[tuple[str, str]] = set()
 CHUNK_ROWS = 100_000  # rows per Arrow chunk sent to Spark (bounded client memory)
 
@@ -84,8 +85,12 @@ class SparkStore:
 
     @contextmanager
     def transaction(self) -> Iterator[SparkCursor]:
-        """No multi-statement transactions on Spark: loads publish their batch last instead."""
-        yield SparkCursor(self.session)
+        """No multi-statement transactions on Spark: loads publish their batch last instead.
+        Within one process the blocks run one at a time: a check-then-insert (a snapshot) stays
+        whole, and two INSERTs into one Parquet table at once break each other's commit (the
+        warm-up and a first visitor both building last week's snapshot did)."""
+        with _write_lock:
+            yield SparkCursor(self.session)
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
         with self.cursor() as cur:

@@ -142,6 +142,8 @@ def _drivers(payload: dict[str, Any]) -> str:
 def _said(payload: dict[str, Any]) -> str:
     """Top detractor themes and emerging themes, each with one quoted comment (escaped)."""
     said = payload.get("said")
+    if said and said.get("unavailable"):
+        return f"<p>{escape(said['unavailable'])}</p>"
     if not said or not (said["top_detractor_themes"] or said["emerging"]):
         return "<p>No theme stood out in this week's comments (or too few comments to say).</p>"
     rows = [("among detractors", t["theme"], format_value(t["share"], "fraction"),

@@ -13,6 +13,7 @@ from cx.analysis.segments import segment_table
 from cx.analysis.trends import trend_analysis
 from cx.domain import DateRange, Filters, Grain
 from cx.metrics import CATALOG, Engine, MetricQuery
+from cx.snapshots.said import UNAVAILABLE
 from cx.snapshots.service import build_payload
 from cx.snapshots.week import IsoWeek
 from tests.engines.compare import same
@@ -82,4 +83,7 @@ def test_weekly_snapshot_equal_on_spark(engines) -> None:
     week = IsoWeek.parse("2026-W47")
     a, b = (build_payload(e, week) for e in engines)
     assert a["metrics"], "the snapshot has no metrics"
+    # comment themes are DuckDB-only so far (issue 17 open): Spark says so instead of "none"
+    assert a["said"]["detractor_comments"] > 0 and b.pop("said") == {"unavailable": UNAVAILABLE}
+    a.pop("said")
     assert same(a, b, "snapshot 2026-W47") == []
