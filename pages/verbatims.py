@@ -83,10 +83,12 @@ st.caption("Weighted log-odds with an informative Dirichlet prior (Monroe, Colar
            "2008): z above 1.96 is typical of detractors, below −1.96 of promoters.")
 words = data.verbatims_words(filters)
 left, right = st.columns(2)
-with left:
-    ui.table(words.head(15), "verbatims_words_det", "words of detractors")
-with right:
-    ui.table(words.iloc[::-1].head(15), "verbatims_words_pro", "words of promoters")
+for column, rows, key, name in ((left, words.head(15), "verbatims_words_det",
+                                  "words of detractors"),
+                                 (right, words.iloc[::-1].head(15), "verbatims_words_pro",
+                                  "words of promoters")):
+    with column:
+        ui.table(data.word_rows(rows), key, name, export=rows)
 
 st.subheader("Comments")
 pick, search_col = st.columns([1, 2])

@@ -67,6 +67,13 @@ def verbatims_words(settings: Settings, filters: Filters) -> pd.DataFrame:
     return distinguishing_words(_engine(settings), filters)
 
 
+def word_rows(words: pd.DataFrame) -> pd.DataFrame:
+    """A word list as shown in half the page's width: the counts and z (the full rows, with
+    the log-odds and its interval, go to the downloads)."""
+    return pd.DataFrame({"term": words["term"], "detractors": words["detractors"],
+                         "promoters": words["promoters"], "z": words["z"].round(2)})
+
+
 def group_rows(groups: pd.DataFrame) -> pd.DataFrame:
     """The theme x NPS-group table as shown: shares and Wilson intervals in percent."""
     return pd.DataFrame({

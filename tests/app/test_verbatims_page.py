@@ -65,7 +65,8 @@ def test_page_shows_the_numbers(on_planted: DemoFiles, role: Role) -> None:
     sentiment = _frame(at, "sentiment")
     assert sentiment["value"].round(4).tolist() == [0.07, -0.05]
     words = _frame(at, "words_det")
-    assert words.iloc[0]["typical_of"] == "detractors"
+    assert words.iloc[0]["z"] > 1.96  # typical of detractors (the caption's rule)
+    assert list(words.columns) == ["term", "detractors", "promoters", "z"]  # fits half a page
 
 
 def test_executive_is_refused(on_planted: DemoFiles) -> None:
