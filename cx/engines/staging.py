@@ -53,6 +53,8 @@ def _seed(spark: SparkStore, scratch: Store) -> dict[str, str]:
         cur.execute("INSERT INTO batches BY NAME SELECT * FROM cx_b")
         for row in catalog.to_pylist():
             sql_type = EXTRA_SQL_TYPE[row["kind"]]
+            if row["table_name"] not in RECORD_TABLES:  # read back from Spark: never trusted
+                raise ValueError(f"field catalog names an unknown table {row['table_name']!r}")
             cur.execute(f"ALTER TABLE {row['table_name']} ADD COLUMN "
                         f"{quote_ident(row['field'])} {sql_type}")
         cur.register("cx_f", catalog)

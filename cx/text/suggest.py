@@ -48,16 +48,20 @@ class Suggestion:
 
 def _texts(store: Store, lang: str, sample: int, unthemed: bool) -> list[str]:
     """Newest comments of `lang` (responses' and tickets' text fields), up to `sample`."""
-    only = ("AND NOT EXISTS (SELECT 1 FROM comment_themes t WHERE t.table_name = f.table_name "
-            "AND t.record_id = f.record_id AND t.field = f.field)") if unthemed else ""
-    rows = store.query(f"""
-        WITH picked AS (
-            SELECT f.table_name, f.record_id, f.field FROM comment_features f
-            WHERE f.lang = ? {only})
-        SELECT r.comment FROM picked p JOIN responses r
-          ON p.table_name = 'responses' AND p.field = 'comment' AND r.response_id = p.record_id
-        ORDER BY r.submitted_at DESC NULLS LAST, r.response_id LIMIT ?""", [lang, sample])
+    # fixed text, values bound: `unthemed` (a bool) only turns the NOT EXISTS clause on or off
+    rows = store.query(_NEWEST_TEXTS, [lang, bool(unthemed), sample])
     return [r[0] for r in rows]
+
+
+_NEWEST_TEXTS = """
+    WITH picked AS (
+        SELECT f.table_name, f.record_id, f.field FROM comment_features f
+        WHERE f.lang = ? AND (NOT ? OR NOT EXISTS (SELECT 1 FROM comment_themes t
+            WHERE t.table_name = f.table_name AND t.record_id = f.record_id
+              AND t.field = f.field)))
+    SELECT r.comment FROM picked p JOIN responses r
+      ON p.table_name = 'responses' AND p.field = 'comment' AND r.response_id = p.record_id
+    ORDER BY r.submitted_at DESC NULLS LAST, r.response_id LIMIT ?"""
 
 
 def suggest(store: Store, lang: str = "en", k: int = 8, sample: int = 20_000,
