@@ -75,7 +75,10 @@ def _python(value: Any) -> Any:
 
 def friendly(exc: Exception) -> StoreError:
     """Spark's error in one line, without the statement text or server paths."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    full = str(exc).strip()
+    grpc_details = re.search(r'details = "([^"]+)"', full)  # a gRPC error's one useful line
+    text = grpc_details.group(1) if grpc_details else (full.splitlines()[0] if full
+                                                        else type(exc).__name__)
     text = re.sub(r"(file|hdfs|s3a?)://\S+", "<path>", text)
     return StoreError(f"Spark error: {text[:300]}")
 

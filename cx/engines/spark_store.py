@@ -9,8 +9,10 @@ rollback unpublishes it and then drops its partition.
 
 from __future__ import annotations
 
+import atexit
 import re
 import threading
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -35,6 +37,8 @@ _sessions: dict[tuple[str, str], Any] = {}
 _sessions_lock = threading.Lock()
 _write_lock = threading.RLock()  # one write block at a time per process (transaction)
 _migrated: set[tuple[str, str]] = set()
+SPARK_RETRIES = 5  # with the back-off below: about ten seconds in all
+SPARK_MAX_BACKOFF_MS = 5_000
 CHUNK_ROWS = 100_000  # rows per Arrow chunk sent to Spark (bounded client memory)
 
 
@@ -43,18 +47,47 @@ def _session(url: str, database: str) -> Any:
     key = (url, database)
     with _sessions_lock:
         if key not in _sessions:
-            from pyspark.sql import SparkSession  # the client is only needed with CX_ENGINE=sc://
-
-            try:
-                session = SparkSession.builder.remote(url).create()
-                session.conf.set("spark.sql.session.timeZone", "UTC")
-                session.sql(f"CREATE DATABASE IF NOT EXISTS {database}")
-                session.catalog.setCurrentDatabase(database)
-            except Exception as exc:
-                raise StoreError(f"cannot reach the Spark Connect server {url.split(';')[0]}: "
-                                 f"{friendly(exc)}") from exc
-            _sessions[key] = session
+            _sessions[key] = _connect(url, database)
+            if len(_sessions) == 1:
+                # Registered after pyspark's own exit hook, so it runs first (atexit is LIFO).
+                atexit.register(close_sessions)
         return _sessions[key]
+
+
+def _connect(url: str, database: str) -> Any:
+    from pyspark.sql import SparkSession  # the client is only needed with CX_ENGINE=sc://
+    from pyspark.sql.connect.client.retries import DefaultPolicy
+
+    # The error below says it in one line; pyspark's own warning would repeat it, less clearly.
+    warnings.filterwarnings("ignore", message=r"\[RETRIES_EXCEEDED\]", category=UserWarning)
+    session = SparkSession.builder.remote(url).create()
+    # pyspark's default retries a lost server for over ten minutes, so a wrong CX_ENGINE or a
+    # stopped server would hang a page or a command that long: give up after about ten seconds.
+    session.client.set_retry_policies([DefaultPolicy(max_retries=SPARK_RETRIES,
+                                                     max_backoff=SPARK_MAX_BACKOFF_MS)])
+    try:
+        session.conf.set("spark.sql.session.timeZone", "UTC")
+        session.sql(f"CREATE DATABASE IF NOT EXISTS {database}")
+        session.catalog.setCurrentDatabase(database)
+    except Exception as exc:
+        session.client.close()  # else pyspark's exit hook retries the dead address once more
+        raise StoreError(f"cannot reach the Spark Connect server {url.split(';')[0]}: "
+                         f"{friendly(exc)}") from exc
+    return session
+
+
+def close_sessions() -> None:
+    """Stop this process's Spark Connect sessions, releasing them on the server.
+
+    Why: pyspark's exit hook sends one more call per open session; a stopped session skips it,
+    so a process whose server has gone away (a test run that stopped its server) exits at once.
+    """
+    with _sessions_lock:
+        sessions = list(_sessions.values())
+        _sessions.clear()
+        _migrated.clear()
+    for session in sessions:
+        session.stop()  # best effort by pyspark's contract: never raises
 
 
 class SparkStore:

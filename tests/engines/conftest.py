@@ -40,6 +40,9 @@ def spark_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         yield url
     finally:
+        from cx.engines.spark_store import close_sessions
+
+        close_sessions()  # while the server still answers: nothing is left to retry at exit
         spark_server.stop(proc)
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +75,17 @@ def test_migrations_translate_to_partitioned_tables() -> None:
 def test_row_updates_in_migrations_are_named_not_run() -> None:
     assert translate("UPDATE field_catalog SET is_filter = (kind = 'dimension')") == (
         "update", "field_catalog")
+
+
+def test_an_unreachable_server_fails_in_seconds_and_the_process_exits(tmp_path: Path) -> None:
+    """pyspark retries a lost server for over ten minutes by default, and its exit hook retries
+    once more: a wrong CX_ENGINE hung `cx metric` for minutes. Now the command says so and ends."""
+    from tests.engines.spark_server import free_port
+
+    result = subprocess.run(
+        [sys.executable, "-m", "cx", "metric", "nps"], capture_output=True, text=True,
+        timeout=120, env={**os.environ, "CX_ENGINE": f"sc://127.0.0.1:{free_port()}",
+                          "CX_DB": str(tmp_path / "cx.duckdb")})
+    assert result.returncode != 0
+    assert "cannot reach the Spark Connect server sc://127.0.0.1:" in result.stderr
+    assert "Traceback" not in result.stderr
