@@ -140,8 +140,11 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(chromium_path: str) -> Iterator[object]:
+    """Package scope, not session: Playwright's sync API marks an asyncio loop as running on the
+    main thread while it is open, and every later test that runs a loop (asyncio.run, another
+    sync_playwright) would fail beside it."""
     from playwright.sync_api import expect, sync_playwright
 
     # A cold server imports the whole app on its first request: allow for it in every expect().
