@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from cx.config import Settings
-from cx.domain import UNRESTRICTED, Filters
+from cx.domain import UNRESTRICTED, Filters, clause_of
 from cx.snapshots import IsoWeek, default_week, get_or_build
 from cx.storage import Store
 from cx.views.summary import last_date
@@ -62,3 +62,21 @@ def test_a_scoped_snapshot_page_opens_on_the_scope_s_last_week_of_data(
     # i.e. the week before the latest record's Monday.
     assert str(default_week(later_asia, settings, NOW, UNRESTRICTED)) == "2026-W06"
     assert str(default_week(later_asia, settings, NOW, EUROPE)) == "2026-W01"
+
+
+def test_cli_snapshot_as_a_scoped_user_opens_on_their_page_s_week(
+        later_asia: Store, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from cx.auth import users
+    from cx.auth.scopes import change_scope
+    from cx.cli import main
+    from cx.config import load_settings
+
+    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
+    monkeypatch.setenv("CX_DB", str(later_asia.path))
+    users.add_user(load_settings().users_path, "erin", "executive", "erin-password-1")
+    change_scope(later_asia, "user", "erin", clause_of({"region": "Europe"}), "admin")
+    # No --week: the week of erin's own data (W01, as above), which holds none of her answers
+    # (they begin on its next Monday), so it is refused by name; before, everyone's week W06.
+    assert main(["snapshot", "--json", "--as-user", "erin"]) == 1
+    assert "2026-W01 has no survey answers" in capsys.readouterr().err
