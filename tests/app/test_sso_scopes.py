@@ -9,7 +9,7 @@ import os
 import re
 from pathlib import Path
 
-from cx.auth import group_roles
+from cx.auth import audit, group_roles
 from cx.auth.scopes import change_scope
 from cx.charts.format import format_value
 from cx.domain import Role, clause_of
@@ -53,7 +53,8 @@ def test_the_cli_as_an_sso_person_answers_what_the_app_shows_them(mapped: Store)
     db = Path(os.environ["CX_DB"])
     group_roles.map_group(mapped, "cx-managers", Role.MANAGER, "test")
     change_scope(mapped, "group", "emea", clause_of({"region": REGION}), "test")
-    at = _run(_person("cx-managers", "emea"))  # a manager lands on the Overview
+    ana = _person("cx-managers", "emea")
+    at = _run(ana)  # a manager lands on the Overview
     assert not at.exception, [e.value for e in at.exception]
     tile = next(m for m in at.metric if m.label == "NPS")
     shown_n = next(int(re.search(r"n = ([\d,]+)", c.value).group(1).replace(",", ""))
@@ -66,3 +67,7 @@ def test_the_cli_as_an_sso_person_answers_what_the_app_shows_them(mapped: Store)
     assert as_her["as_user"]["groups"] == ["cx-managers", "emea"]
     assert tile.value == format_value(as_her["rows"][0]["value"], "points")
     assert shown_n == as_her["rows"][0]["n"] < cli_metric(db, "nps", *dates)["rows"][0]["n"]
+    _run(ana)  # another click of the same sign-in: recorded (and audited) once, not per run
+    signed = [e for e in audit.entries(mapped) if e.action == "sso.sign_in"]
+    assert [(e.actor, e.detail["groups"]) for e in signed] == [
+        ("ana@example.com", ["cx-managers", "emea"])]
