@@ -81,7 +81,10 @@ with load_tab:
             upload.show_report(report)
 
 with batches_tab:
-    batches = upload.all_batches()
+    batches = upload.visible_batches(user.username)
+    if upload.scoped():
+        st.caption("You see part of the data (a data scope): only the files you uploaded are "
+                   "listed, and only those you can roll back.")
     if not batches:
         ui.empty("No batches yet: upload a file on the first tab.")
     else:
@@ -91,6 +94,6 @@ with batches_tab:
             sure = st.checkbox("Yes, remove every record of this batch.")
             if st.form_submit_button("Roll back", type="primary") and victim:
                 if sure:
-                    upload.rollback(victim)
+                    upload.rollback(victim, user.username)
                 else:
                     st.warning("Tick the box to confirm the rollback.")

@@ -19,7 +19,7 @@ from cx.snapshots import (
     PdfUnavailable, SnapshotRefused, Snapshot, default_week, get_or_build, html_to_pdf,
     render_html, restated, send_snapshot,
 )
-from cx.domain import UNRESTRICTED
+from cx.domain import UNRESTRICTED, Scope
 from cx.snapshots.week import IsoWeek
 from cx.storage import Store
 
@@ -40,9 +40,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=handle)
 
 
-def _week(args: argparse.Namespace, store: Store, settings: Settings) -> IsoWeek:
-    if not args.week:
-        return default_week(store, settings)
+def _week(args: argparse.Namespace, store: Store, settings: Settings, scope: Scope) -> IsoWeek:
+    if not args.week:  # the week the reader's snapshot page opens on
+        return default_week(store, settings, scope=scope)
     try:
         return IsoWeek.parse(args.week)
     except ValueError as exc:
@@ -86,11 +86,11 @@ def summary(snap: Snapshot, built: bool) -> dict[str, Any]:
 def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
     store = open_store(settings)
     state = Store(settings.db_path)  # scopes live beside the credentials (cx.ui.context)
-    scope = as_user.reader_scope(args, settings, state, "snapshot", tuple(args.as_group))
-    week = _week(args, store, settings)
+    scope = as_user.reader_scope(args, settings, state, "snapshot",
+                                 tuple(args.as_group)) or UNRESTRICTED
+    week = _week(args, store, settings, scope)
     try:
-        snap, built = get_or_build(store, settings, week, built_by="cli",
-                                   scope=scope or UNRESTRICTED)
+        snap, built = get_or_build(store, settings, week, built_by="cli", scope=scope)
     except SnapshotRefused as exc:
         raise CommandRefused(str(exc), {"week": str(week)}) from None
     changes = restated(store, settings, snap)

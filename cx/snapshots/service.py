@@ -23,7 +23,8 @@ from cx.snapshots.movers import top_movers
 from cx.snapshots.said import what_customers_said
 from cx.snapshots.store import Snapshot, load_snapshot, save_snapshot
 from cx.snapshots.week import IsoWeek, last_complete_week, last_complete_week_of_data, today_in
-from cx.storage import Store, run
+from cx.storage import Store
+from cx.views.summary import latest_time
 
 PAYLOAD_VERSION = 1
 T = TypeVar("T")
@@ -34,12 +35,10 @@ class SnapshotRefused(ValueError):
     """The week cannot be snapshotted (not complete yet, no data); nothing was stored."""
 
 
-def _latest_record(store: Store) -> dt.datetime | None:
-    # Fixed table and column names from the schema; no user input in this SQL.
-    with store.cursor() as cur:
-        row = run(cur, "SELECT greatest((SELECT max(submitted_at) FROM responses), "
-                       "(SELECT max(opened_at) FROM tickets))").fetchone()
-    return row[0] if row else None
+def _latest_record(store: Store, scope: Scope) -> dt.datetime | None:
+    """The latest survey answer or ticket inside `scope`: a scoped snapshot's `data_through`
+    and opening week must not tell when other regions last had data."""
+    return latest_time(store, scope, ("responses", "tickets"))
 
 
 def _local_day(moment: dt.datetime, tz: str) -> dt.date:
@@ -52,12 +51,14 @@ def week_volume(engine: Engine, week: IsoWeek) -> int:
                for m in ("responses", "tickets"))
 
 
-def default_week(store: Store, settings: Settings, now: dt.datetime | None = None) -> IsoWeek:
-    """The last complete ISO week before today; the data's last complete week when that is empty."""
+def default_week(store: Store, settings: Settings, now: dt.datetime | None = None,
+                 scope: Scope = UNRESTRICTED) -> IsoWeek:
+    """The last complete ISO week before today; the data's last complete week when that is
+    empty (both counted inside `scope`)."""
     week = last_complete_week(today_in(settings.tz, now))
-    if week_volume(Engine(store, settings), week) > 0:
+    if week_volume(Engine(store, settings, scope=scope), week) > 0:
         return week
-    latest = _latest_record(store)
+    latest = _latest_record(store, scope)
     if latest is None:
         return week
     return min(week, last_complete_week_of_data(_local_day(latest, settings.tz)))
@@ -118,7 +119,7 @@ def get_or_build(store: Store, settings: Settings, week: IsoWeek, built_by: str,
         return found, False
     engine = Engine(store, settings, scope=scope)
     check_buildable(engine, week, now)
-    batches, latest = _active_batches(store), _latest_record(store)
+    batches, latest = _active_batches(store), _latest_record(store, scope)
     payload = build_payload(engine, week)
     return save_snapshot(store, week, payload, built_by=built_by, tz=settings.tz,
                          batch_ids=batches, data_through=latest, scope=scope)

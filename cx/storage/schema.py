@@ -282,6 +282,20 @@ FROM snapshots""",
 )""",
         ),
     ),
+    (
+        9,
+        (
+            # Who signed in through a provider, with the groups its claim named at that sign-in
+            # (cx.auth.sso_people): what `--as-user alice@corp` on the command line reads to
+            # answer exactly what that person sees, as the app does from the same claims.
+            """CREATE TABLE sso_people (
+  username VARCHAR PRIMARY KEY,     -- as the app names them: the email, else 'sub:<subject>'
+  groups VARCHAR NOT NULL,          -- JSON list, as the role claim named them
+  signed_in_at TIMESTAMP NOT NULL,  -- UTC, the ID token's iat: which sign-in this is
+  seen_at TIMESTAMP NOT NULL        -- UTC, when the app recorded it
+)""",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

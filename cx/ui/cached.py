@@ -127,10 +127,15 @@ def _filter_options(settings: Settings, within: Filters) -> dict[str, list[str]]
     return out
 
 
+def latest_date() -> dt.date | None:
+    """The latest record date inside the signed-in person's scope (the date presets' anchor):
+    over all rows it would show them when other regions last had data."""
+    return _latest_date(Filters())  # the gate stamps the scope onto this Filters
+
+
 @cached
-def latest_date(settings: Settings) -> dt.date | None:
-    """The latest record date over all tables (the anchor of the date presets)."""
-    return last_date(context.store())
+def _latest_date(settings: Settings, within: Filters) -> dt.date | None:
+    return last_date(context.store(), within.scope)
 
 
 @cached
@@ -172,11 +177,15 @@ def numeric_fields(settings: Settings, table: str) -> list[FieldInfo]:
 
 # -- Weekly snapshot page: the stored snapshot is frozen, so what today's data says about it
 # (8 headline points, ~half the page's time) changes only with the data version --
+def snapshot_week(today: dt.date) -> IsoWeek:
+    """The week the snapshot page opens on: the last complete week with data inside the
+    signed-in person's scope. `today` only keys the cache, so the week moves on with the date."""
+    return _snapshot_week(today, Filters())  # the gate stamps the scope onto this Filters
+
+
 @cached
-def snapshot_week(settings: Settings, today: dt.date) -> IsoWeek:
-    """The week the snapshot page opens on: the last complete week with data. `today` only
-    keys the cache, so the week moves on with the date."""
-    return default_week(context.store(), settings)
+def _snapshot_week(settings: Settings, today: dt.date, within: Filters) -> IsoWeek:
+    return default_week(context.store(), settings, scope=within.scope)
 
 
 @cached

@@ -10,6 +10,7 @@ click. A person whose groups map to no role is signed in but has no access and s
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Mapping
@@ -18,12 +19,13 @@ from typing import Any
 
 import streamlit as st
 
-from cx.auth import group_roles, sso
+from cx.auth import group_roles, sso, sso_people
 from cx.config import Settings
 from cx.domain import Role
 from cx.storage import Store
 from cx.ui import context
 
+log = logging.getLogger(__name__)
 GROUPS_KEY = context.GROUPS_KEY  # the signed-in person's SSO groups; data scopes read them
 _EXPIRED = "cx_sso_expired"
 
@@ -95,7 +97,29 @@ def signed_in(settings: Settings) -> sso.SsoIdentity | None:
     st.session_state.pop(_EXPIRED, None)
     person = sso.identity(claims, settings.sso_role_claim, _mapping(Path(settings.db_path)))
     st.session_state[GROUPS_KEY] = person.groups
+    _remember(Path(settings.db_path), person, float(claims["iat"]))  # `expired` checked iat
     return person
+
+
+_recorded: dict[tuple[Path, str], tuple[float, tuple[str, ...]]] = {}
+
+
+def _remember(db: Path, person: sso.SsoIdentity, issued_at: float) -> None:
+    """Record a new sign-in's groups for the command line's `--as-user` (cx.auth.sso_people).
+
+    Remembered per process, so only the first run after a sign-in opens the database. A write
+    that fails (a long lock) is logged and tried again on the next run; it never stops the
+    person's run, whose role and scope come from the claims, not from this record.
+    """
+    key, seen = (db, person.username), (issued_at, person.groups)
+    if _recorded.get(key) == seen:
+        return
+    try:
+        sso_people.record(Store(db), person.username, person.groups, issued_at)
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.warning("could not record the sign-in of %s", person.username, exc_info=True)
+        return
+    _recorded[key] = seen
 
 
 _memo: dict[Path, tuple[tuple[object, ...], dict[str, Role]]] = {}

@@ -141,10 +141,13 @@ def rollback_picker(batches: list[Batch]) -> str | None:
                         format_func=lambda i: batch_label(active[i]), index=0 if active else None)
 
 
-def rollback(batch_id: str) -> None:
-    """Remove one batch's records after re-checking the role; report in place."""
+def rollback(batch_id: str, username: str) -> None:
+    """Remove one batch's records after re-checking the role and that the batch is one this
+    person may see (visible_batches); report in place."""
     try:
         require_action("rollback")
+        if batch_id not in {b.batch_id for b in visible_batches(username)}:
+            raise ValueError(f"batch {batch_id} is not one of yours to roll back")
         with writable(context.store()) as store:
             result = api.rollback(store, batch_id)
     except (AccessDenied, ValueError) as exc:
@@ -155,6 +158,20 @@ def rollback(batch_id: str) -> None:
                "records removed.")
 
 
-def all_batches() -> list[Batch]:
-    """Every batch, the oldest first (as stored)."""
-    return api.batches(context.store())
+def visible_batches(username: str) -> list[Batch]:
+    """Every batch (oldest first, as stored) for a person who sees all data; else only the
+    batches `username` uploaded.
+
+    Why: a batch's counts are of its whole file, rows of every region, and rolling it back
+    removes them all. A person with a data scope learns neither the size of other people's
+    files nor may remove rows outside the scope; their own files they know already.
+    """
+    batches = api.batches(context.store())
+    if not scoped():
+        return batches
+    return [b for b in batches if b.uploader == username]
+
+
+def scoped() -> bool:
+    """Whether the signed-in person sees only part of the data (a data scope)."""
+    return not context.scope().unrestricted

@@ -15,7 +15,7 @@ from sqlglot import exp
 from cx.config import Settings
 from cx.domain import Filters
 from cx.metrics import Engine, MetricQuery
-from cx.metrics.compiler import Params, col, filter_conditions
+from cx.metrics.compiler import Params, col, filter_conditions, scope_condition
 from cx.metrics.dialects import get_dialect
 from cx.metrics.plans import CLOSED_UNRESOLVED
 from cx.stats.survival import kaplan_meier
@@ -57,15 +57,19 @@ def open_backlog(store: Store, settings: Settings, filters: Filters,
                  as_of: dt.datetime | None = None) -> pd.DataFrame:
     """Open tickets (no resolution, not closed unresolved) opened in the period, by age bucket.
 
-    Age is measured at `as_of` (default: the latest timestamp in the tickets table, as for TTR),
-    so demo data or an old export shows its own backlog rather than everything "> 4 weeks".
+    Age is measured at `as_of` (default: the latest timestamp of the tickets inside the data
+    scope, as for TTR), so demo data or an old export shows its own backlog rather than
+    everything "> 4 weeks", and a scoped person's ages say nothing of other regions' tickets.
     Columns: age, tickets (every bucket present, zeros included, in age order).
     """
     params = Params()
     probe = MetricQuery(metric="tickets", filters=filters)
     latest = exp.func("greatest", exp.Max(this=col("opened_at")),
                       exp.Max(this=col("first_response_at")), exp.Max(this=col("resolved_at")))
-    now = params.add(as_of) if as_of else exp.Subquery(this=exp.select(latest).from_("tickets"))
+    latest_tree = exp.select(latest).from_("tickets")
+    inside = scope_condition(filters.scope, "tickets", params)
+    latest_tree = latest_tree.where(inside) if inside is not None else latest_tree
+    now = params.add(as_of) if as_of else exp.Subquery(this=latest_tree)
     dialect = get_dialect("duckdb")
     age = (dialect.epoch_seconds(now) - dialect.epoch_seconds(col("opened_at"))) / 3600.0
     status = exp.func("lower", exp.func("coalesce", col("status"), exp.Literal.string("")))

@@ -70,7 +70,7 @@ def test_metric_as_user_equals_the_same_where(db: str, capsys) -> None:
     where = _json(capsys, "metric", "nps", "--where", "region=Europe")
     assert mine["rows"] == where["rows"]
     assert mine["rows"][0]["n"] == 40 and mine["rows"][0]["value"] == pytest.approx(10.0)
-    assert mine["as_user"] == {"name": "alice", "scope": "region = Europe"}
+    assert mine["as_user"] == {"name": "alice", "role": "manager", "scope": "region = Europe"}
     # her own filter cannot reach another region
     other = _json(capsys, "metric", "nps", "--as-user", "alice", "--where", "region=Asia")
     assert other["empty"] is True and other["rows"] == []
@@ -119,3 +119,54 @@ def test_users_file_is_untouched_by_scopes(db: str, capsys) -> None:
     before = Path(load_settings().users_path).read_bytes()
     _json(capsys, "users", "scope", "alice", "--where", "region=Europe")
     assert Path(load_settings().users_path).read_bytes() == before
+
+
+# -- people who sign in through a provider: no credentials entry, their groups from sign-in ----
+def _signed_in(db: str, email: str, *groups: str, at: float = 1_790_000_000) -> bool:
+    from cx.auth import sso_people
+
+    return sso_people.record(Store(db), email, groups, at)
+
+
+def test_as_user_reads_an_sso_person_with_the_groups_of_their_latest_sign_in(
+        db: str, capsys) -> None:
+    from cx.auth import group_roles
+
+    group_roles.map_group(Store(db), "cx-managers", "manager", "test")
+    _json(capsys, "users", "scope", "--group", "emea", "--where", "region=Europe")
+    assert _signed_in(db, "ana@example.com", "cx-managers", "emea")
+    mine = _json(capsys, "metric", "nps", "--as-user", "Ana@Example.com")  # as the app names her
+    assert mine["rows"] == _json(capsys, "metric", "nps", "--where", "region=Europe")["rows"]
+    assert mine["rows"][0]["n"] == 40
+    assert mine["as_user"] == {"name": "ana@example.com", "role": "manager",
+                               "scope": "region = Europe", "groups": ["cx-managers", "emea"],
+                               "signed_in_at": "2026-09-21T14:13:20"}  # iat 1790000000
+    # a newer sign-in without the scoped group: all regions; an older one changes nothing
+    assert _signed_in(db, "ana@example.com", "cx-managers", at=1_790_000_600)
+    assert not _signed_in(db, "ana@example.com", "cx-managers", "emea")
+    assert not _signed_in(db, "ana@example.com", "cx-managers", at=1_790_000_600)  # the same one
+    assert _json(capsys, "metric", "nps", "--as-user", "ana@example.com")["rows"][0]["n"] == 90
+    log = [(e.actor, e.action, e.target, e.detail["groups"]) for e in audit.entries(Store(db))
+           if e.action == "sso.sign_in"]
+    assert log == [("ana@example.com", "sso.sign_in", "user:ana@example.com", ["cx-managers"]),
+                   ("ana@example.com", "sso.sign_in", "user:ana@example.com",
+                    ["cx-managers", "emea"])]
+
+
+def test_as_user_refuses_an_sso_person_it_cannot_answer_for(db: str, capsys,
+                                                            monkeypatch) -> None:
+    from cx.auth import group_roles
+
+    assert "nobody of this name has signed in" in _refused(
+        capsys, "metric", "nps", "--as-user", "bob@example.com")
+    _signed_in(db, "bob@example.com", "staff")
+    assert "none of their groups (staff) maps to a role" in _refused(
+        capsys, "metric", "nps", "--as-user", "bob@example.com")
+    group_roles.map_group(Store(db), "staff", "executive", "test")
+    assert "executive does not see the Segments page" in _refused(
+        capsys, "metric", "nps", "--by", "channel", "--as-user", "bob@example.com")
+    assert _json(capsys, "metric", "nps", "--as-user", "bob@example.com")["rows"][0]["n"] == 90
+    monkeypatch.setenv("CX_AUTH", "local")
+    assert "CX_AUTH=local" in _refused(capsys, "metric", "nps", "--as-user", "bob@example.com")
+    monkeypatch.setenv("CX_AUTH", "sso")
+    assert "CX_AUTH=sso" in _refused(capsys, "metric", "nps", "--as-user", "alice")

@@ -26,7 +26,7 @@ def store(tmp_path: Path) -> Store:
 
 def test_new_database_gets_every_table_and_the_latest_version(store: Store) -> None:
     assert store.table_counts() == {"responses": 0, "tickets": 0, "customers": 0, "batches": 0}
-    assert store.schema_version() == LATEST_VERSION == 8
+    assert store.schema_version() == LATEST_VERSION == 9
     for table, fields in CANONICAL.items():
         cols = [r[0] for r in store.query(f"DESCRIBE {table}")]
         assert cols == [f.name for f in fields]

@@ -42,6 +42,6 @@ def test_a_new_batch_changes_the_version_and_the_answer_is_recomputed(
 
 
 def test_every_page_query_is_registered_under_its_own_name() -> None:
-    for name in ("metric", "tiles", "segments", "drivers", "record_page", "latest_date"):
+    for name in ("metric", "tiles", "segments", "drivers", "record_page", "_latest_date"):
         assert cached._QUERIES[name].__name__ == name
         assert getattr(cached, name).__wrapped__ is cached._QUERIES[name]
