@@ -101,8 +101,9 @@ def verbatims_words(settings: Settings, filters: Filters) -> pd.DataFrame:
 def word_rows(words: pd.DataFrame) -> pd.DataFrame:
     """A word list as shown in half the page's width: the counts and z (the full rows, with
     the log-odds and its interval, go to the downloads)."""
+    z = pd.to_numeric(words["z"])  # an empty list (no promoter in the filter) has object dtype
     return pd.DataFrame({"term": words["term"], "detractors": words["detractors"],
-                         "promoters": words["promoters"], "z": pd.to_numeric(words["z"]).round(2)})  # empty: object dtype
+                         "promoters": words["promoters"], "z": z.round(2)})
 
 
 def group_rows(groups: pd.DataFrame) -> pd.DataFrame:

@@ -6,6 +6,7 @@ a table has no themes, and inside the person's data scope (it narrows, never wid
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from cx.auth.scopes import change_scope
 from cx.charts.format import format_ci, format_value
@@ -28,11 +29,20 @@ def _tile(at: object, out: dict) -> None:
     assert any(c.value.startswith(caption) for c in at.caption), caption
 
 
-def test_a_link_with_themes_filters_the_overview_like_the_cli(on_demo: DemoFiles) -> None:
-    at = logged_in(role_user(Role.MANAGER))
-    at.query_params.update({"preset": "all", "theme": THEMES})
+def linked(role: Role, themes: list[str], page: str | None = None) -> AppTest:
+    """A link with all dates and these themes, opened by `role` through app.py (which reads the
+    link into the sidebar), then `page` (pages/<page>.py) with the view app.py left."""
+    at = logged_in(role_user(role))
+    at.query_params.update({"preset": "all", "theme": themes})
     at.run()
+    if page is not None:
+        at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_link_with_themes_filters_the_overview_like_the_cli(on_demo: DemoFiles) -> None:
+    at = linked(Role.MANAGER, THEMES)
     assert at.multiselect(key=KEY).label == "Comments mentioning any of"
     assert at.multiselect(key=KEY).value == THEMES
     assert "resolution" in at.multiselect(key=KEY).options  # every theme comments mention
@@ -49,22 +59,14 @@ def test_a_link_with_themes_filters_the_overview_like_the_cli(on_demo: DemoFiles
 
 
 def test_picking_a_theme_in_the_sidebar_changes_the_explorer(on_demo: DemoFiles) -> None:
-    at = logged_in(role_user(Role.ANALYST))
-    at.query_params.update({"preset": "all", "theme": "billing"})
-    at.run()
-    at.switch_page("pages/explorer.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = linked(Role.ANALYST, ["billing"], "explorer")
     total = cli_metric(on_demo.db, "responses", "--where", "theme=billing")["rows"][0]["n"]
     assert any(c.value.startswith(f"{total:,} responses match") for c in at.caption), [
         c.value for c in at.caption]
 
 
 def test_tickets_without_themes_say_the_filter_does_not_apply(on_demo: DemoFiles) -> None:
-    at = logged_in(role_user(Role.MANAGER))
-    at.query_params.update({"preset": "all", "theme": "billing"})
-    at.run()
-    at.switch_page("pages/tickets.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = linked(Role.MANAGER, ["billing"], "tickets")
     notes = [c.value for c in at.caption if "does not apply" in c.value]
     assert notes == ["The filter on theme does not apply to tickets."], notes
 
@@ -79,10 +81,7 @@ def europe(on_demo: DemoFiles) -> object:
 
 
 def test_the_theme_filter_stays_inside_the_scope(europe: DemoFiles) -> None:
-    at = logged_in(role_user(Role.MANAGER))
-    at.query_params.update({"preset": "all", "theme": THEMES})
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = linked(Role.MANAGER, THEMES)
     where = [a for t in THEMES for a in ("--where", f"theme={t}")]
     out = cli_metric(europe.db, "nps", *where, "--where", "region=Europe")
     mine = cli_metric(europe.db, "nps", *where, "--as-user", role_user(Role.MANAGER))

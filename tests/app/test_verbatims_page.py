@@ -11,8 +11,14 @@ from cx.auth import access
 from cx.charts.format import format_change, format_value
 from cx.domain import Role
 from cx.storage import Store
-from tests.app.dashboard_fixtures import DemoFiles, add_role_users, cli_metric, run_page, use_files
-from tests.app.session import logged_in, role_user
+from tests.app.dashboard_fixtures import (
+    DemoFiles,
+    add_role_users,
+    cli_metric,
+    run_page,
+    use_files,
+)
+from tests.app.test_theme_filter import linked
 from tests.text_rows import planted_rows, planted_tickets, write_said, write_tickets
 
 ALLOWED = [r for r in Role if r in access.page("verbatims").roles]
@@ -150,11 +156,7 @@ def test_ticket_texts_show_their_themes_with_ticket_metrics(
 def test_the_sidebar_theme_filter_reaches_tickets_and_the_listed_comments(
         with_tickets: DemoFiles, monkeypatch: pytest.MonkeyPatch) -> None:
     use_files(monkeypatch, with_tickets)
-    at = logged_in(role_user(Role.MANAGER))
-    at.query_params.update({"preset": "all", "theme": ["delivery", "refund"]})
-    at.run()
-    at.switch_page("pages/tickets.py").run()  # tickets have themes here: the filter applies
-    assert not at.exception, [e.value for e in at.exception]
+    at = linked(Role.MANAGER, ["delivery", "refund"], "tickets")  # tickets have themes here
     assert not [c.value for c in at.caption if "does not apply" in c.value]
     table = at.dataframe[0].value
     out = cli_metric(with_tickets.db, "ttr_median", "--by", "channel", "--where", "theme=refund")
