@@ -11,6 +11,8 @@ transaction and a stopped rebuild still resumes.
 from __future__ import annotations
 
 import multiprocessing
+import sys
+import types
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -58,4 +60,23 @@ def analyser(matcher: Matcher, workers: int = 1) -> Iterator[Analyser]:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
                              initargs=(matcher,)) as pool:
+        with _plain_main():  # every worker starts now, none later from another __main__
+            list(pool.map(_ready, range(workers)))
         yield Analyser(matcher, pool)
+
+
+def _ready(_: int) -> bool:
+    return _MATCHER is not None
+
+
+@contextmanager
+def _plain_main() -> Iterator[None]:
+    """A spawned worker first runs the parent's `__main__` file again. Inside Streamlit (or a
+    test that ran a page) `__main__` is a page script, which must not run in a worker: while
+    the workers start, `__main__` is an empty module, so they import only this module."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main

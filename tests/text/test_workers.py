@@ -3,6 +3,8 @@ process, so using both cores changes the speed, not a single stored value."""
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,20 @@ def test_two_workers_store_what_one_stores(tmp_path: Path) -> None:
     expected = _features(one)
     assert len(expected) == N and sum(1 for r in expected if r[4]) > N // 4  # themes found
     assert _features(two) == expected
+
+
+def test_workers_never_run_the_parent_s_main_script(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # Streamlit leaves a page script as __main__ (an AppTest run did, in a full test run): a
+    # spawned worker that ran it again failed before analysing anything.
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit('a page script ran in a worker')\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    store = _store(tmp_path / "main.duckdb")
+    assert rebuild(store, chunk=2 * SLICE, workers=2).analysed == N
+    assert sys.modules["__main__"] is page
 
 
 def test_workers_must_be_positive(tmp_path: Path) -> None:
