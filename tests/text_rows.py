@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cx.storage import Store
+from cx.storage import FieldInfo, Store, add_extra_field
 from cx.storage.batches import Batch, insert_batch, list_batches
 
 
@@ -108,3 +108,52 @@ def planted_rows(uncommented: int = 10) -> list[Said]:
     rows += [Said(f"N{i}", 0, WEEK_B + dt.timedelta(hours=5, minutes=i), None)
              for i in range(uncommented)]
     return rows
+
+
+# Ticket texts: an upload's free-text column (cx.text.records reads it as comments).
+TICKET_TEXTS = {"refund": "I want a refund for the double charge",
+                "login": "cannot log in to my account", "": "question about my order"}
+TICKET_SENTIMENT = {"refund": (-0.5, "negative"), "login": (0.3, "positive"), "": (0.0, "neutral")}
+TICKET_HOURS = {"refund": 48.0, "login": 2.0, "": 10.0}
+
+
+def _ticket(week: str, i: int) -> tuple[str, int]:
+    """Theme and CSAT (1-5) of ticket i (0-99) of week A or B (counts in planted_tickets)."""
+    refunds = 20 if week == "A" else 50
+    logins = refunds + (20 if week == "A" else 10)
+    if i < refunds:
+        return "refund", 4 if i % 5 == 0 else 2  # 1 in 5 satisfied
+    if i < logins:
+        return "login", 5
+    return "", 4 if i % 2 == 0 else 3  # half satisfied
+
+
+def planted_tickets() -> list[Said]:
+    """Two weeks of 100 tickets, each with a description (hand counts for the tests):
+
+    week A (2026-11-02): refund 20 (0-19), login 20, none 60; week B: refund 50, login 10,
+    none 40. Totals: refund 70 (14 satisfied, resolved in 48 h), login 30 (all satisfied,
+    2 h), none 100 (50 satisfied, 10 h); resolution times x1 to x1.75; sentiment -0.5 / 0.3 / 0.
+    """
+    rows = []
+    for week, start in (("A", WEEK_A), ("B", WEEK_B)):
+        for i in range(100):
+            theme, csat = _ticket(week, i)
+            score, label = TICKET_SENTIMENT[theme]
+            when = start + dt.timedelta(minutes=i)
+            hours = TICKET_HOURS[theme] * (1 + (i % 4) / 4)  # x1, 1.25, 1.5, 1.75
+            extra = {"description": TICKET_TEXTS[theme], "csat_scale_min": 1,
+                     "csat_scale_max": 5, "resolution_hours": hours,
+                     "resolved_at": when + dt.timedelta(hours=hours),
+                     "resolved": True, "status": "solved"}
+            rows.append(Said(f"T{week}{i:03d}", None, when, TICKET_TEXTS[theme],
+                             (theme,) if theme else (), score, label, csat=csat, extra=extra))
+    return rows
+
+
+def write_tickets(store: Store, rows: list[Said]) -> None:
+    """Tickets with an uploaded `description` text column, and their comment features."""
+    with store.transaction() as cur:
+        add_extra_field(cur, "tickets", FieldInfo("tickets", "description", "text", True,
+                                                  "Description"), "b1")
+    write_said(store, rows, "tickets")

@@ -65,6 +65,26 @@ def theme_by_group(engine: Engine, filters: Filters = Filters()) -> pd.DataFrame
         drop=True)
 
 
+def theme_shares(engine: Engine, table: str, filters: Filters = Filters()) -> pd.DataFrame:
+    """Per theme: texts of ``table`` mentioning it, all analysed texts, the share with its
+    Wilson interval (tickets have no NPS groups: one share per theme). Columns: theme, mentions,
+    comments, share, ci_low, ci_high, reliability; most mentioned first."""
+    if table not in COUNT_METRIC:
+        raise ValueError(f"themes exist for {', '.join(COUNT_METRIC)}, not {table!r}")
+    count = COUNT_METRIC[table]
+    mentions = engine.sufficient(MetricQuery(count, filters=filters, by=(THEME,)))
+    total = engine.sufficient(MetricQuery(count, filters=with_commented(filters)))
+    n = int(total["n_rows"].iloc[0]) if len(total) else 0
+    conf = engine.settings.confidence
+    rows = [{"theme": r[THEME], "mentions": int(r["n_rows"]), "comments": n,
+             **_share_row(int(r["n_rows"]), n, conf, engine)}
+            for r in mentions.to_dict(orient="records")]
+    out = pd.DataFrame(rows, columns=["theme", "mentions", "comments", "share", "ci_low",
+                                      "ci_high", "reliability"])
+    return out.sort_values(["mentions", "theme"], ascending=[False, True],
+                           kind="stable").reset_index(drop=True)
+
+
 def theme_effects(engine: Engine, metric: str, filters: Filters = Filters()) -> SegmentAnalysis:
     """Each theme's comments against the other comments on ``metric`` (segments vs rest, same
     tests, BH badges and small-n rules), ordered by the difference, most negative first."""

@@ -25,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--chunk", type=int, default=CHUNK,
                    help=f"comments per transaction (default {CHUNK}; bounds memory)")
     p.add_argument("--limit", type=int, default=None, help="stop after this many comments")
+    p.add_argument("--workers", type=int, default=1,
+                   help="processes analysing the texts (default 1; 2 uses both cores of a "
+                        "two-core machine)")
     p.set_defaults(func=handle)
 
 
@@ -51,10 +54,10 @@ class ProgressBar:
 
 
 def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
-    if args.chunk < 1 or (args.limit is not None and args.limit < 1):
-        raise CommandRefused("--chunk and --limit must be positive whole numbers")
+    if args.chunk < 1 or args.workers < 1 or (args.limit is not None and args.limit < 1):
+        raise CommandRefused("--chunk, --workers and --limit must be positive whole numbers")
     report = rebuild(Store(settings.db_path), progress=ProgressBar(), chunk=args.chunk,
-                     limit=args.limit)
+                     limit=args.limit, workers=args.workers)
     text = (f"analysed {report.analysed:,} comments with theme dictionary version "
             f"{report.theme_version} in {report.seconds:.1f} s")
     if report.remaining:

@@ -20,7 +20,7 @@ from cx.storage.schema import NATURAL_KEY
 from cx.text import dictionary
 from cx.text.analyse import Features
 from cx.text.records import CHUNK, TEXT_TABLES, delete_records, pages, text_fields, write
-from cx.text.themes import Matcher
+from cx.text.workers import Analyser, analyser
 
 Progress = Callable[[int, int], None]  # (comments done, comments to do)
 
@@ -84,8 +84,9 @@ class RebuildReport:
 
 
 def rebuild(store: Store, progress: Progress | None = None, chunk: int = CHUNK,
-            limit: int | None = None) -> RebuildReport:
-    """Re-analyse every stale comment, one chunk per transaction (stop after `limit`)."""
+            limit: int | None = None, workers: int = 1) -> RebuildReport:
+    """Re-analyse every stale comment, one chunk per transaction (stop after `limit`); the
+    analysis runs on `workers` processes (cx.text.workers), the database on this one."""
     started = dt.datetime.now()
     version, todo = stale(store)
     total, done = sum(todo.values()), 0
@@ -94,24 +95,25 @@ def rebuild(store: Store, progress: Progress | None = None, chunk: int = CHUNK,
     with store.cursor() as cur:
         matcher = dictionary.matcher(cur)
     seen: dict[str, Features] = {}
-    for table, field in [key for key, n in todo.items() if n]:
-        while limit is None or done < limit:
-            size = chunk if limit is None else min(chunk, limit - done)
-            n = _rebuild_chunk(store, table, field, matcher, size, seen)
-            if not n:
-                break
-            done += n
-            tick(done, total)
+    with analyser(matcher, workers) as many:
+        for table, field in [key for key, n in todo.items() if n]:
+            while limit is None or done < limit:
+                size = chunk if limit is None else min(chunk, limit - done)
+                n = _rebuild_chunk(store, table, field, many, size, seen)
+                if not n:
+                    break
+                done += n
+                tick(done, total)
     seconds = (dt.datetime.now() - started).total_seconds()
     return RebuildReport(version, done, total - done, round(seconds, 3))
 
 
-def _rebuild_chunk(store: Store, table: str, field: str, matcher: Matcher, size: int,
+def _rebuild_chunk(store: Store, table: str, field: str, many: Analyser, size: int,
                    seen: dict[str, Features]) -> int:
     with store.transaction() as cur:
         rows = next(pages(cur, table, field, _stale_where(table),
-                          [table, field, matcher.version], size), [])
+                          [table, field, many.matcher.version], size), [])
         if rows:
             delete_records(cur, table, field, [r[0] for r in rows])
-            write(cur, table, field, rows, matcher, _now(), seen)
+            write(cur, table, field, rows, many.matcher, _now(), seen, many)
         return len(rows)

@@ -9,7 +9,7 @@ memory bounded whatever the batch size.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import duckdb
 import pyarrow as pa
@@ -68,16 +68,20 @@ def pages(cur: duckdb.DuckDBPyConnection, table: str, field: str, where: str,
 
 def write(cur: duckdb.DuckDBPyConnection, table: str, field: str,
           rows: list[tuple[str, str, str]], matcher: Matcher, now: dt.datetime,
-          seen: dict[str, Features] | None = None) -> int:
+          seen: dict[str, Features] | None = None,
+          many: Callable[[list[str]], list[Features]] | None = None) -> int:
     """Analyse `rows` and insert their features and themes (the caller removed old ones).
 
     Identical texts ("Great service!", "ok") are analysed once: `seen` carries the results
-    from chunk to chunk of one batch (same dictionary), emptied when it reaches SEEN_MAX."""
+    from chunk to chunk of one batch (same dictionary), emptied when it reaches SEEN_MAX.
+    `many` analyses a list of texts at once (cx.text.workers: on several cores)."""
     seen = {} if seen is None else seen
     if len(seen) > SEEN_MAX:
         seen.clear()
-    features = [(rid, bid, seen.get(text) or seen.setdefault(text, analyse(text, matcher)))
-                for rid, bid, text in rows]
+    todo = list(dict.fromkeys(text for _, _, text in rows if text not in seen))
+    found = many(todo) if many else [analyse(text, matcher) for text in todo]
+    seen.update(zip(todo, found, strict=True))
+    features = [(rid, bid, seen[text]) for rid, bid, text in rows]
     _insert(cur, "comment_features", pa.table({
         "table_name": [table] * len(features), "record_id": [f[0] for f in features],
         "field": [field] * len(features), "batch_id": [f[1] for f in features],

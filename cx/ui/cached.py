@@ -29,6 +29,7 @@ from cx.analysis.segments import SegmentAnalysis, segment_table
 from cx.config import Settings
 from cx.domain import Filters
 from cx.metrics import Engine, MetricQuery, MetricResult
+from cx.metrics.text_fields import TEXT_TABLES, THEME
 from cx.views.records import RecordPage, RecordQuery
 from cx.snapshots import IsoWeek, Restatement, default_week, load_snapshot, restated
 from cx.storage import FieldInfo
@@ -111,8 +112,9 @@ def dimensions(settings: Settings, table: str) -> list[str]:
 
 
 def filter_options() -> dict[str, list[str]]:
-    """Sidebar field -> its values in any table (standard dimensions, then upload extras), only
-    the values of rows inside the signed-in person's data scope."""
+    """Sidebar field -> its values in any table (standard dimensions, then upload extras, then
+    the themes comments mention), only the values of rows inside the signed-in person's data
+    scope."""
     return _filter_options(Filters())  # the gate stamps the scope onto this Filters
 
 
@@ -124,6 +126,10 @@ def _filter_options(settings: Settings, within: Filters) -> dict[str, list[str]]
         values = {value for table in tables
                   for value in engine.dimension_values(table, field, within)}
         out[field] = sorted(values)
+    themes = {value for table in TEXT_TABLES
+              for value in engine.dimension_values(table, THEME, within)}
+    if themes and THEME not in out:  # a multi-valued dimension (cx.metrics.text_fields)
+        out[THEME] = sorted(themes)
     return out
 
 

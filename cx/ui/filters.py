@@ -18,8 +18,10 @@ import streamlit as st
 
 from cx.views import filter_state
 from cx.domain import DateRange, Filters
+from cx.metrics.text_fields import THEME
 from cx.views.records import DRILL_PREFIX  # URL keys of the explorer's drill-down, kept as they are
 from cx.ui import cached
+from cx.ui.verbatims import theme_dimension
 
 # Standard dimensions offered in the sidebar (PRODUCT.md §5), then any extra upload dimension.
 STANDARD_FIELDS = ("channel", "region", "product", "segment", "team")
@@ -55,6 +57,14 @@ def period_text(dates: DateRange) -> str:
 
 def _key(field: str) -> str:
     return f"cx_f_{field}"
+
+
+def _label(field: str) -> str:
+    """A theme is a multi-valued dimension: a record passes when its comment mentions any of
+    the chosen themes (cx.metrics.text_fields), which the label says."""
+    if field == THEME:
+        return "Comments mentioning any of"
+    return field.replace("_", " ").capitalize()
 
 
 def _anchor() -> tuple[dt.date, bool]:
@@ -138,7 +148,7 @@ def sidebar_filters() -> View:
                        "not from today.")
         chosen: dict[str, list[str]] = {}
         for field in fields:
-            chosen[field] = st.multiselect(field.replace("_", " ").capitalize(), options[field],
+            chosen[field] = st.multiselect(_label(field), options[field],
                                            default=seed.start_values(field, options[field]),
                                            key=_key(field), placeholder="All")
     view = View(preset, Filters.of(dates, **chosen), anchor, anchored)
@@ -160,14 +170,20 @@ def default_view() -> View:
     return View(preset, Filters.of(filter_state.resolve_preset(preset, anchor)), anchor, anchored)
 
 
+def _applicable(table: str) -> set[str]:
+    """The fields a table can filter on: its dimensions, and `theme` when some of its comments
+    mention a theme (survey comments; ticket texts once an upload brought some)."""
+    return set(cached.dimensions(table)) | set(theme_dimension(table))
+
+
 def for_table(filters: Filters, table: str) -> Filters:
     """The part of the filters a table can apply: a team filter means nothing to customers."""
-    valid = set(cached.dimensions(table))
+    valid = _applicable(table)
     kept = {name: values for name, values in filters.values if name in valid}
     return Filters.of(filters.dates, **kept)
 
 
 def ignored_fields(filters: Filters, table: str) -> list[str]:
     """Selected fields the table does not have (a page says they do not apply)."""
-    valid = set(cached.dimensions(table))
+    valid = _applicable(table)
     return [name for name, _ in filters.values if name not in valid]

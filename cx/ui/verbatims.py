@@ -11,13 +11,20 @@ import pandas as pd
 from cx.analysis.readings import diff_ci
 from cx.analysis.segments import SegmentAnalysis
 from cx.analysis.sentiment import sentiment_trend
-from cx.analysis.themes import EmergingThemes, emerging_themes, theme_by_group, theme_effects
+from cx.analysis.themes import (
+    EmergingThemes,
+    emerging_themes,
+    theme_by_group,
+    theme_effects,
+    theme_shares,
+)
 from cx.analysis.words import distinguishing_words
 from cx.charts.format import format_change, format_ci, format_value
 from cx.config import Settings
 from cx.domain import Filters
 from cx.metrics import Engine
 from cx.metrics.text_fields import TEXT_TABLES, THEME
+from cx.text.records import text_fields
 from cx.ui import context
 from cx.ui.analysis_views import p_text
 from cx.ui.cached import cached
@@ -27,10 +34,20 @@ def _engine(settings: Settings) -> Engine:
     return Engine(context.store(), settings)
 
 
+# What the page offers per source: the table, and the metrics that make sense on its records.
+SOURCES = {"responses": "Survey comments", "tickets": "Ticket texts"}
+UPLOAD_HINT = {"responses": "survey responses with comments",
+               "tickets": "tickets with a text column (a description)"}
+NOUNS = {"responses": ("comment", "comments"), "tickets": ("ticket text", "ticket texts")}
+SOURCE_METRICS = {"responses": ("nps", "csat"),
+                  "tickets": ("ticket_csat", "ticket_csat_mean", "ttr_median",
+                              "resolved_within_24h")}
+
+
 @cached
-def verbatims_themes(settings: Settings, filters: Filters) -> list[str]:
-    """Themes the comments in scope mention, sorted."""
-    return _engine(settings).dimension_values("responses", THEME, filters)
+def verbatims_themes(settings: Settings, filters: Filters, table: str = "responses") -> list[str]:
+    """Themes the comments (or ticket texts) in scope mention, sorted."""
+    return _engine(settings).dimension_values(table, THEME, filters)
 
 
 @cached
@@ -48,18 +65,32 @@ def verbatims_groups(settings: Settings, filters: Filters) -> pd.DataFrame:
 
 
 @cached
+def verbatims_shares(settings: Settings, table: str, filters: Filters) -> pd.DataFrame:
+    return theme_shares(_engine(settings), table, filters)
+
+
+@cached
+def text_columns(settings: Settings, table: str) -> list[str]:
+    """The fields of ``table`` whose text was analysed (a ticket upload names its own)."""
+    with context.store().cursor() as cur:
+        return text_fields(cur, table)
+
+
+@cached
 def verbatims_effects(settings: Settings, metric: str, filters: Filters) -> SegmentAnalysis:
     return theme_effects(_engine(settings), metric, filters)
 
 
 @cached
-def verbatims_emerging(settings: Settings, filters: Filters) -> EmergingThemes:
-    return emerging_themes(_engine(settings), filters)
+def verbatims_emerging(settings: Settings, filters: Filters,
+                       table: str = "responses") -> EmergingThemes:
+    return emerging_themes(_engine(settings), filters, table)
 
 
 @cached
-def verbatims_sentiment(settings: Settings, filters: Filters) -> pd.DataFrame:
-    return sentiment_trend(_engine(settings), filters)
+def verbatims_sentiment(settings: Settings, filters: Filters,
+                        table: str = "responses") -> pd.DataFrame:
+    return sentiment_trend(_engine(settings), filters, table)
 
 
 @cached
@@ -70,8 +101,9 @@ def verbatims_words(settings: Settings, filters: Filters) -> pd.DataFrame:
 def word_rows(words: pd.DataFrame) -> pd.DataFrame:
     """A word list as shown in half the page's width: the counts and z (the full rows, with
     the log-odds and its interval, go to the downloads)."""
+    z = pd.to_numeric(words["z"])  # an empty list (no promoter in the filter) has object dtype
     return pd.DataFrame({"term": words["term"], "detractors": words["detractors"],
-                         "promoters": words["promoters"], "z": words["z"].round(2)})
+                         "promoters": words["promoters"], "z": z.round(2)})
 
 
 def group_rows(groups: pd.DataFrame) -> pd.DataFrame:
@@ -97,3 +129,34 @@ def emerging_rows(table: pd.DataFrame) -> pd.DataFrame:
                           zip(table["change_ci_low"], table["change_ci_high"], strict=True)],
         "p": [p_text(p) for p in table["p"]], "q (BH)": [p_text(q) for q in table["q"]],
         "badge": table["badge"]})
+
+
+def share_rows(shares: pd.DataFrame) -> pd.DataFrame:
+    """Theme shares of one source's texts as shown: the share and its Wilson interval."""
+    return pd.DataFrame({
+        "theme": shares["theme"], "mentions": shares["mentions"],
+        "texts": shares["comments"],
+        "share": [format_value(v, "fraction") for v in shares["share"]],
+        "95% CI": [format_ci(lo, hi, "fraction") for lo, hi in
+                   zip(shares["ci_low"], shares["ci_high"], strict=True)],
+        "reliability": shares["reliability"]})
+
+
+def offered_themes(themes: list[str], filters: Filters) -> list[str]:
+    """The themes whose texts the page lists: inside the sidebar's theme filter when it has one,
+    so a listed text always passes the sidebar's filters too."""
+    chosen = set(filters.as_dict().get(THEME, ()))
+    return [t for t in themes if t in chosen] if chosen else themes
+
+
+def record_line(table: str, row: object) -> str:
+    """The line above a listed text: when, and the record's own score."""
+    if table == "responses":
+        nps = getattr(row, "nps", None)
+        score = "no NPS" if nps is None or nps != nps else f"NPS {int(nps)}"
+        return f"{row.submitted_at:%Y-%m-%d %H:%M} · {score}"
+    csat, hours = getattr(row, "csat", None), getattr(row, "resolution_hours", None)
+    parts = [f"{row.opened_at:%Y-%m-%d %H:%M}", f"ticket {row.ticket_id}",
+             "no CSAT" if csat is None or csat != csat else f"CSAT {int(csat)}",
+             "unresolved" if hours is None or hours != hours else f"resolved in {hours:.1f} h"]
+    return " · ".join(parts)

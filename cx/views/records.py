@@ -21,7 +21,7 @@ from cx.metrics.compiler import Params, check_fields, col, filter_conditions, ne
 from cx.metrics.plans import counted
 from cx.metrics.query import MetricQuery
 from cx.metrics.validate import get_metric
-from cx.storage import Store, fields_of, run
+from cx.storage import FieldInfo, Store, fields_of, run
 from cx.storage.schema import NATURAL_KEY, RECORD_TABLES, TIME_FIELD
 
 MAX_PAGE_SIZE = 500
@@ -90,12 +90,20 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _search_condition(table: str, names: set[str], term: str, params: Params) -> exp.Expression:
+def searched_columns(table: str, fields: list[FieldInfo]) -> list[str]:
+    """The columns a search looks in: the table's standard ones, then uploaded free-text fields
+    (a ticket export's description is where its words are)."""
+    names = {f.name for f in fields}
+    return [c for c in SEARCH_COLUMNS[table] if c in names] + [
+        f.name for f in fields if f.extra and f.kind == "text"]
+
+
+def _search_condition(columns: list[str], term: str, params: Params) -> exp.Expression:
     """Any searched column contains the term (case-insensitive, LIKE wildcards taken literally)."""
     pattern = params.add(f"%{_escape_like(term)}%")
     parts = [exp.Escape(this=exp.ILike(this=exp.cast(col(c), exp.DataType.Type.VARCHAR),
                                         expression=pattern), expression=exp.Literal.string("\\"))
-             for c in SEARCH_COLUMNS[table] if c in names]
+             for c in columns]
     return exp.or_(*parts) if parts else exp.false()
 
 
@@ -106,11 +114,11 @@ def column_order(table: str, names: list[str]) -> list[str]:
     return lead + [c for c in names if c not in lead and c not in meta] + meta
 
 
-def _where(query: RecordQuery, names: set[str], settings: Settings,
+def _where(query: RecordQuery, searched: list[str], settings: Settings,
            params: Params) -> list[exp.Expression]:
     conds = filter_conditions(_probe(query.table, query.filters), query.table, settings.tz, params)
     if query.search.strip():
-        conds.append(_search_condition(query.table, names, query.search.strip(), params))
+        conds.append(_search_condition(searched, query.search.strip(), params))
     counted_only = counted(get_metric(query.counted_for)) if query.counted_for else None
     if counted_only is not None:
         conds.append(counted_only)
@@ -127,7 +135,7 @@ def fetch_records(store: Store, settings: Settings, query: RecordQuery) -> Recor
         if sort not in names:
             raise ValueError(f"cannot sort {query.table} by {sort!r}; fields: {', '.join(names)}")
         params = Params()
-        conds = _where(query, set(names), settings, params)
+        conds = _where(query, searched_columns(query.table, fields), settings, params)
         count = exp.select(exp.Count(this=exp.Star())).from_(query.table)
         ordered = column_order(query.table, names)
         rows = exp.select(*[col(c) for c in ordered]).from_(query.table)

@@ -11,8 +11,15 @@ from cx.auth import access
 from cx.charts.format import format_change, format_value
 from cx.domain import Role
 from cx.storage import Store
-from tests.app.dashboard_fixtures import DemoFiles, add_role_users, run_page, use_files
-from tests.text_rows import planted_rows, write_said
+from tests.app.dashboard_fixtures import (
+    DemoFiles,
+    add_role_users,
+    cli_metric,
+    run_page,
+    use_files,
+)
+from tests.app.test_theme_filter import linked
+from tests.text_rows import planted_rows, planted_tickets, write_said, write_tickets
 
 ALLOWED = [r for r in Role if r in access.page("verbatims").roles]
 
@@ -95,3 +102,69 @@ def test_segments_page_splits_by_theme(on_planted: DemoFiles) -> None:
     assert table.loc["delivery", "n"] == 80 and table.loc["staff", "n"] == 80
     assert table.loc["delivery", "vs rest"] == format_change(-131.25, "points")
     assert table.loc["delivery", "badge"] == "lower"
+
+
+@pytest.fixture(scope="module")
+def with_tickets(tmp_path_factory: pytest.TempPathFactory) -> DemoFiles:
+    """The planted comments plus 200 planted tickets with a description (tests/text_rows)."""
+    folder = tmp_path_factory.mktemp("verbatims_tickets")
+    files = DemoFiles(folder / "cx.duckdb", folder / "credentials.yaml")
+    write_said(Store(files.db), planted_rows())
+    write_tickets(Store(files.db), planted_tickets())
+    add_role_users(files.users_file)
+    return files
+
+
+TICKET_SECTIONS = ("shares", "effects", "emerging", "sentiment")
+
+
+def test_ticket_texts_show_their_themes_with_ticket_metrics(
+        with_tickets: DemoFiles, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_files(monkeypatch, with_tickets)
+    at = run_page("verbatims", Role.MANAGER)
+    at.radio(key="verbatims_source").set_value("tickets").run()
+    assert not at.exception, [e.value for e in at.exception]
+    frames = [d.value for d in at.dataframe]
+    assert len(frames) == len(TICKET_SECTIONS), [list(f.columns) for f in frames]
+    shares = frames[0].set_index("theme")
+    assert shares.loc["refund", ["mentions", "texts"]].tolist() == [70, 200]
+    assert shares.loc["refund", "share"] == format_value(0.35, "fraction")
+    effects = frames[1].set_index("theme")
+    assert effects.loc["refund", "vs rest"] == format_change(0.2 - 80 / 130, "fraction")
+    assert effects.loc["refund", "badge"] == "lower"
+    emerging = frames[2].set_index("theme")
+    assert emerging.loc["refund", "change"] == format_change(0.3, "fraction")  # 20% -> 50%
+    assert frames[3]["value"].round(4).tolist() == [-0.04, -0.22]
+    captions = " ".join(c.value for c in at.caption)
+    assert "refund grew significantly" in captions
+    assert "30 ticket texts mention login" in captions  # the first theme, newest first
+    assert at.text[0].value == "cannot log in to my account"
+    assert "ticket TB059 · CSAT 5 · resolved in 3.5 h" in captions  # week B's last login
+    at.selectbox(key="verbatims_theme").set_value("refund")
+    at.text_input(key="verbatims_search").input("double charge").run()
+    assert "70 ticket texts mention refund" in " ".join(c.value for c in at.caption)
+
+    at.radio(key="verbatims_metric_tickets").set_value("ttr_median").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = [d.value for d in at.dataframe][1].set_index("theme")
+    out = cli_metric(with_tickets.db, "ttr_median", "--by", "theme")
+    for row in out["rows"]:  # the page's values and n are the command line's
+        assert table.loc[row["theme"], "n"] == row["n"]
+        assert table.loc[row["theme"], "value"] == format_value(row["value"], out["unit"])
+
+
+def test_the_sidebar_theme_filter_reaches_tickets_and_the_listed_comments(
+        with_tickets: DemoFiles, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_files(monkeypatch, with_tickets)
+    at = linked(Role.MANAGER, ["delivery", "refund"], "tickets")  # tickets have themes here
+    assert not [c.value for c in at.caption if "does not apply" in c.value]
+    table = at.dataframe[0].value
+    out = cli_metric(with_tickets.db, "ttr_median", "--by", "channel", "--where", "theme=refund")
+    rows = table[table["metric"] == out["label"]].set_index("channel")
+    assert rows.loc["email", "n"] == out["rows"][0]["n"] == 70
+
+    at.switch_page("pages/verbatims.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="verbatims_theme").options == ["delivery"]  # the sidebar's only
+    groups = at.dataframe[0].value.set_index(["theme", "group"])  # comments mentioning delivery
+    assert groups.loc[("delivery", "detractors"), ["mentions", "comments"]].tolist() == [80, 80]

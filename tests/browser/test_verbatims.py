@@ -1,14 +1,17 @@
 """In Chromium: the Verbatims page draws the theme x NPS-group chart, names the planted emerging
-theme, lists a theme's newest comments as plain text, and exports all of them as CSV."""
+theme, lists a theme's newest comments as plain text, exports all of them as CSV, and narrows
+to the sidebar's theme filter."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from cx.domain import Role
 from cx.storage import Store
@@ -57,6 +60,15 @@ def test_verbatims_page(tmp_path: Path, start_server: object, page: object) -> N
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 81 and rows[0]["comment"] == TRAP  # newest first, as shown
     assert {r["response_id"][0] for r in rows} <= {"A", "B", "T"}
+
+    # the sidebar's theme filter: the page (and the link) keep comments mentioning price
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has_text="Comments mentioning any of")
+    box.locator("input").click()
+    page.get_by_role("option", name="price", exact=True).click()
+    page.keyboard.press("Escape")
+    page.get_by_text("70 comments mention price").wait_for(timeout=SLOW)
+    expect(page).to_have_url(re.compile(r"theme=price"))
 
 
 def test_theme_edit_changes_the_chart(tmp_path: Path, start_server: object,
