@@ -123,40 +123,57 @@ def _now(page: Any) -> float:
     return page.evaluate("() => performance.now()")
 
 
-def server_cpu_seconds(pid: int) -> float | None:
-    """CPU time (user + system, every thread) the server process has used so far (Linux)."""
+def _stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (Linux), or None when it is gone."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system, every thread) the server process has used so far (Linux)."""
+    fields = _stat(pid)
+    return None if fields is None else (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def browser_cpu_seconds(server_pid: int | None) -> float:
+    """CPU time used so far by every process this one started except the server: Chromium's
+    processes (browser, renderers, GPU) and Playwright's driver (Linux)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(entry.name)) is not None:
+            parents[int(entry.name)] = int(fields[1])
+    total = 0.0
+    for pid in parents:
+        chain, up = [], parents.get(pid)
+        while up not in (None, 0, 1, os.getpid()) and up not in chain:
+            chain.append(up)
+            up = parents.get(up)
+        if up == os.getpid() and server_pid not in (pid, *chain):
+            total += server_cpu_seconds(pid) or 0.0
+    return total
 
 
 @dataclass
 class Meter:
     """CPU used during one visit, beside its wall time, because on a shared machine the wall
-    time moves with other people's load: the server process's CPU seconds, and the seconds the
-    page's renderer main thread was busy (Chromium's own TaskDuration, through the DevTools
-    protocol): scripts, layout and painting of the charts."""
+    time moves with other people's load: the server process's CPU seconds, and the browser's
+    (every Chromium process: scripts, layout and painting of the charts)."""
 
     server_pid: int | None
-    cdp: Any
     _start: tuple[float | None, float] = (None, 0.0)
-
-    def _browser(self) -> float:
-        metrics = self.cdp.send("Performance.getMetrics")["metrics"]
-        return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
 
     def start(self) -> None:
         self._start = (server_cpu_seconds(self.server_pid) if self.server_pid else None,
-                       self._browser())
+                       browser_cpu_seconds(self.server_pid))
 
     def used(self) -> dict[str, float | None]:
         server = server_cpu_seconds(self.server_pid) if self.server_pid else None
         before = self._start[0]
         return {"server_cpu": None if server is None or before is None
                 else round(server - before, 3),
-                "browser_cpu": round(self._browser() - self._start[1], 3)}
+                "browser_cpu": round(browser_cpu_seconds(self.server_pid) - self._start[1], 3)}
 
 
 def _log_in(page: Any, url: str, login: tuple[str, str], meter: Meter) -> dict[str, Any]:
@@ -190,9 +207,7 @@ def role_pages(browser: Any, url: str, role: Role, login: tuple[str, str],
     context.set_default_timeout(TIMEOUT_MS)
     try:
         page = context.new_page()
-        cdp = context.new_cdp_session(page)
-        cdp.send("Performance.enable")
-        meter = Meter(server_pid, cdp)
+        meter = Meter(server_pid)
         logged_in = _log_in(page, url, login, meter)
         specs = access.pages_for([role])
         landing = access.landing_page([role], [s.name for s in specs])

@@ -9,7 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from cx.bench.pages import server_cpu_seconds
+import pytest
+
+from cx.bench.pages import browser_cpu_seconds, server_cpu_seconds
 from cx.bench.report import markdown, page_medians
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,3 +67,22 @@ def test_server_cpu_seconds_counts_this_process() -> None:
         pass
     assert server_cpu_seconds(os.getpid()) - before >= 0.25
     assert server_cpu_seconds(2**22 + 12345) is None  # no such process
+
+
+def test_browser_cpu_counts_the_children_but_the_server() -> None:
+    burn = ("import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass\n"
+            "print('done', flush=True)\ntime.sleep(30)")
+    children = [subprocess.Popen([sys.executable, "-c", burn], stdout=subprocess.PIPE, text=True)
+                for _ in range(2)]
+    try:
+        for child in children:
+            assert child.stdout.readline().strip() == "done"
+        both = browser_cpu_seconds(server_pid=None)
+        but_one = browser_cpu_seconds(server_pid=children[0].pid)
+        assert both >= 0.75  # two children of 0.4 s CPU each (and their interpreters' start)
+        alone = server_cpu_seconds(children[0].pid)
+        assert both - but_one == pytest.approx(alone, abs=0.02) and alone >= 0.35
+    finally:
+        for child in children:
+            child.kill()
+            child.wait()
