@@ -103,12 +103,13 @@ def trend(df: pd.DataFrame, unit: str, label: str, title: str, series: str | Non
 
 
 def trend_grid(panels: Sequence[tuple[pd.DataFrame, str, str]], title: str,
-               cols: int = 2) -> go.Figure:
+               cols: int = 1) -> go.Figure:
     """Several single-series trends (frame, unit, label) as the panels of one figure.
 
     The same traces, hover texts and axis formats as one `trend` chart each, but one Plotly
     plot for the browser to lay out and draw instead of one per metric: on the weekly snapshot
-    that was most of the page's time in the browser (issue 13)."""
+    that was most of the page's time in the browser (issue 13). One column by default: the
+    figure cannot restack its panels on a phone the way Streamlit's columns did."""
     rows = -(-len(panels) // cols)
     drawn = [_trend_traces(df, unit, label) for df, unit, label in panels]
     names = [label + (" (95% CI band)" if banded else "")
@@ -122,7 +123,7 @@ def trend_grid(panels: Sequence[tuple[pd.DataFrame, str, str]], title: str,
                          row=row, col=col)
     fig.update_annotations(font_size=14)  # the panel titles
     fig.update_layout(showlegend=False)
-    return styled(fig, title, height=80 + 300 * rows)
+    return styled(fig, title, height=80 + 260 * rows)
 
 
 def sparkline(values: Sequence[float], color: str = PRIMARY) -> go.Figure:
