@@ -114,7 +114,7 @@ def trend_grid(panels: Sequence[tuple[pd.DataFrame, str, str]], title: str,
     drawn = [_trend_traces(df, unit, label) for df, unit, label in panels]
     names = [label + (" (95% CI band)" if banded else "")
              for (_, _, label), (_, banded) in zip(panels, drawn, strict=True)]
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names, vertical_spacing=0.3 / rows,
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names, vertical_spacing=0.45 / rows,
                         horizontal_spacing=0.1)
     for i, ((df, unit, label), (traces, _)) in enumerate(zip(panels, drawn, strict=True)):
         row, col = i // cols + 1, i % cols + 1
@@ -123,7 +123,7 @@ def trend_grid(panels: Sequence[tuple[pd.DataFrame, str, str]], title: str,
                          row=row, col=col)
     fig.update_annotations(font_size=14)  # the panel titles
     fig.update_layout(showlegend=False)
-    return styled(fig, title, height=80 + 260 * rows)
+    return styled(fig, title, height=80 + 280 * rows)
 
 
 def sparkline(values: Sequence[float], color: str = PRIMARY) -> go.Figure:

@@ -42,8 +42,8 @@ def test_each_panel_is_the_trend_chart_it_replaces() -> None:
         assert grid.layout[axis].title.text == alone.layout.yaxis.title.text
     assert lines[0].hovertext[0].startswith("71.0%") and "n = 120" in lines[0].hovertext[0]
     assert grid.layout.title.text == "By week" and grid.layout.showlegend is False
-    assert grid.layout.height == 80 + 260 * 2  # two rows of two panels
+    assert grid.layout.height == 80 + 280 * 2  # two rows of two panels
     stacked = figures.trend_grid(PANELS, "By week")  # one column, as the snapshot page draws
-    assert stacked.layout.height == 80 + 260 * 3
+    assert stacked.layout.height == 80 + 280 * 3
     assert [t.yaxis for t in stacked.data] == [t.yaxis for t in grid.data]
     assert stacked.layout.yaxis3.domain[1] < stacked.layout.yaxis2.domain[0]  # below, not beside
