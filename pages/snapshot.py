@@ -7,7 +7,6 @@ import datetime as dt
 
 import streamlit as st
 
-from cx.charts import figures
 from cx.charts.format import format_value
 from cx.charts.text import md_plain
 from cx.domain import Filters
@@ -18,6 +17,7 @@ from cx.ui import cached
 from cx.ui import components as ui
 from cx.ui import context
 from cx.ui.guard import require_page
+from cx.ui.snapshot_charts import snapshot_charts
 
 require_page("snapshot")
 
@@ -78,17 +78,8 @@ if others:
         ui.table(shown, "snapshot_compare_table", f"weeks compared {week}", export=raw)
 
 st.subheader("12-week history")
-chart_cols = st.columns(2)
-for i, m in enumerate(blocks):
-    with chart_cols[i % 2]:
-        fig = figures.trend(view.history_frame(m), m["unit"], m["label"], f"{m['label']} by week")
-        ui.chart(fig, f"snapshot_trend_{m['name']}", selectable=False)
-for m in blocks:
-    frame = view.control_frame(m)
-    if frame is not None:
-        ui.chart(figures.control_chart(frame, f"{m['label']}: usual range (from the 12 weeks "
-                                              "before each week)"),
-                 f"snapshot_control_{m['name']}", selectable=False)
+for key, fig in snapshot_charts(blocks):  # built once per snapshot, not on every run
+    ui.chart(fig, key, selectable=False)
 
 st.subheader("Top movers by segment")
 movers = view.movers_frame(snap)

@@ -123,43 +123,102 @@ def _now(page: Any) -> float:
     return page.evaluate("() => performance.now()")
 
 
-def _log_in(page: Any, url: str, login: tuple[str, str]) -> float:
-    """Log in on the root page; seconds from the click to the landing page idle."""
+def _stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (Linux), or None when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def server_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system, every thread) the server process has used so far (Linux)."""
+    fields = _stat(pid)
+    return None if fields is None else (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def browser_cpu_seconds(server_pid: int | None) -> float:
+    """CPU time used so far by every process this one started except the server: Chromium's
+    processes (browser, renderers, GPU) and Playwright's driver (Linux)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(entry.name)) is not None:
+            parents[int(entry.name)] = int(fields[1])
+    total = 0.0
+    for pid in parents:
+        chain, up = [], parents.get(pid)
+        while up not in (None, 0, 1, os.getpid()) and up not in chain:
+            chain.append(up)
+            up = parents.get(up)
+        if up == os.getpid() and server_pid not in (pid, *chain):
+            total += server_cpu_seconds(pid) or 0.0
+    return total
+
+
+@dataclass
+class Meter:
+    """CPU used during one visit, beside its wall time, because on a shared machine the wall
+    time moves with other people's load: the server process's CPU seconds, and the browser's
+    (every Chromium process: scripts, layout and painting of the charts)."""
+
+    server_pid: int | None
+    _start: tuple[float | None, float] = (None, 0.0)
+
+    def start(self) -> None:
+        self._start = (server_cpu_seconds(self.server_pid) if self.server_pid else None,
+                       browser_cpu_seconds(self.server_pid))
+
+    def used(self) -> dict[str, float | None]:
+        server = server_cpu_seconds(self.server_pid) if self.server_pid else None
+        before = self._start[0]
+        return {"server_cpu": None if server is None or before is None
+                else round(server - before, 3),
+                "browser_cpu": round(browser_cpu_seconds(self.server_pid) - self._start[1], 3)}
+
+
+def _log_in(page: Any, url: str, login: tuple[str, str], meter: Meter) -> dict[str, Any]:
+    """Log in on the root page; seconds from the click to the landing page idle, and CPU."""
     page.goto(url)
     page.get_by_label("Username").fill(login[0])
     page.get_by_label("Password", exact=True).fill(login[1])
+    meter.start()
     started = _now(page)
     page.get_by_role("button", name="Log in").click()
     page.get_by_text("Logged in as").wait_for(timeout=TIMEOUT_MS)
-    return _idle_after(page, started)
+    return {"seconds": _idle_after(page, started), **meter.used()}
 
 
-def _visit(page: Any, title: str) -> float:
-    """Click the page in the sidebar; seconds until its heading is shown and the app is idle."""
+def _visit(page: Any, title: str, meter: Meter) -> dict[str, Any]:
+    """Click the page in the sidebar; seconds until its heading is shown and the app is idle,
+    and the CPU the visit used."""
+    meter.start()
     started = _now(page)
     page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=TIMEOUT_MS)
-    return _idle_after(page, started)
+    return {"seconds": _idle_after(page, started), **meter.used()}
 
 
-def role_pages(browser: Any, url: str, role: Role, login: tuple[str, str]) -> dict[str, Any]:
+def role_pages(browser: Any, url: str, role: Role, login: tuple[str, str],
+               server_pid: int | None = None) -> dict[str, Any]:
     """The login and every page of `role`: cold (first visit of the session; the landing page's
-    is the login itself) then warm (second visit, arriving from another page)."""
+    is the login itself) then warm (second visit, arriving from another page). Per visit:
+    `{cold,warm}_seconds`, and its `_server_cpu` and `_browser_cpu` seconds (Meter)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(TIMEOUT_MS)
     try:
         page = context.new_page()
-        login_seconds = _log_in(page, url, login)
+        meter = Meter(server_pid)
+        logged_in = _log_in(page, url, login, meter)
         specs = access.pages_for([role])
         landing = access.landing_page([role], [s.name for s in specs])
-        pages: dict[str, dict[str, float]] = {s.name: {} for s in specs}
+        pages: dict[str, dict[str, float | None]] = {s.name: {} for s in specs}
         for visit in ("cold", "warm"):
             for spec in specs:
                 first_landing = visit == "cold" and spec == landing
-                seconds = login_seconds if first_landing else _visit(page, spec.title)
-                pages[spec.name][f"{visit}_seconds"] = seconds
-        return {"login_seconds": login_seconds, "landing": landing.name if landing else None,
-                "pages": pages}
+                timed = logged_in if first_landing else _visit(page, spec.title, meter)
+                pages[spec.name].update({f"{visit}_{k}": v for k, v in timed.items()})
+        return {"login_seconds": logged_in["seconds"],
+                "landing": landing.name if landing else None, "pages": pages}
     finally:
         context.close()
 
@@ -192,10 +251,12 @@ def page_benchmark(db: Path, users_file: Path, workdir: Path,
                 first.get_by_text("Log in to CX Lens").wait_for(timeout=TIMEOUT_MS)
                 first_page = round(time.perf_counter() - started, 3)
                 first.close()
-                timed = {role.value: role_pages(browser, server.url, role, logins[role])
+                start_cpu = server_cpu_seconds(server.process.pid)
+                timed = {role.value: role_pages(browser, server.url, role, logins[role],
+                                                server.process.pid)
                          for role in (roles or list(Role))}
             finally:
                 browser.close()
         rss = _rss_mb(server.process.pid)
     return {"server_healthy_seconds": healthy, "first_page_seconds": first_page,
-            "roles": timed, "server_rss_mb": rss}
+            "first_page_server_cpu": start_cpu, "roles": timed, "server_rss_mb": rss}

@@ -23,14 +23,15 @@ def _median(values: Sequence[float | None]) -> float | None:
 
 
 def page_medians(runs: Sequence[dict[str, Any]]) -> dict[tuple[str, str], dict[str, float]]:
-    """(role, page) -> median cold and warm seconds over the runs that timed it."""
+    """(role, page) -> median over the runs that timed it of each figure of a visit: cold and
+    warm seconds, and where the runs measured them their server and browser CPU seconds."""
     out: dict[tuple[str, str], dict[str, float]] = {}
     keys = [(role, page) for role, found in runs[0]["roles"].items() for page in found["pages"]]
     for role, page in keys:
         times = [r["roles"][role]["pages"][page] for r in runs
                  if page in r["roles"].get(role, {}).get("pages", {})]
-        out[(role, page)] = {k: _median([t[k] for t in times])
-                             for k in ("cold_seconds", "warm_seconds")}
+        figures = dict.fromkeys(k for t in times for k in t)
+        out[(role, page)] = {k: _median([t.get(k) for t in times]) for k in figures}
     return out
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from cx.charts.format import (
     axis_tickformat, axis_title, format_ci, format_duration, format_value,
@@ -62,31 +63,67 @@ def ci_bars(df: pd.DataFrame, category: str, unit: str, label: str, title: str,
     return styled(fig, title, height=max(260, 60 + 34 * len(data)))
 
 
-def trend(df: pd.DataFrame, unit: str, label: str, title: str, series: str | None = None) -> go.Figure:
-    """A line per series with its CI band; unreliable periods drawn as grey markers. The title
-    says "(95% CI band)" only when a band is drawn (counts have no interval)."""
-    fig = go.Figure()
+def _trend_traces(df: pd.DataFrame, unit: str, label: str,
+                  series: str | None = None) -> tuple[list[go.Scatter], bool]:
+    """The traces of `trend` (a CI band, when there is one, and a line per series), and whether
+    a band is drawn."""
+    traces: list[go.Scatter] = []
     banded = bool((df["ci_low"].notna() & df["ci_high"].notna()).any())
     groups = [(None, df)] if series is None else list(df.groupby(series, sort=True))
     for i, (name, g) in enumerate(groups):
         g = g.sort_values("period")
         color = PALETTE[i % len(PALETTE)]
         if banded:
-            fig.add_trace(go.Scatter(x=list(g["period"]) + list(g["period"])[::-1],
+            traces.append(go.Scatter(x=list(g["period"]) + list(g["period"])[::-1],
                                      y=list(g["ci_high"]) + list(g["ci_low"])[::-1],
                                      fill="toself", fillcolor=band_fill(color),
                                      line={"width": 0}, hoverinfo="skip", showlegend=False))
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=g["period"], y=g["value"], mode="lines+markers", name=str(name or label),
             line={"color": color, "width": 2},
             marker={"color": [color if t == "ok" else MUTED for t in g["reliability"]], "size": 6},
             hovertext=_hover_lines(g, unit), hoverinfo="text+x",
             customdata=np.array(g["period"].astype(str)),
         ))
-    fig.update_yaxes(title=axis_title(label, unit), tickformat=axis_tickformat(
-        unit, [*df["ci_low"], *df["ci_high"], *df["value"]]))
+    return traces, banded
+
+
+def _value_tickformat(df: pd.DataFrame, unit: str) -> str:
+    return axis_tickformat(unit, [*df["ci_low"], *df["ci_high"], *df["value"]])
+
+
+def trend(df: pd.DataFrame, unit: str, label: str, title: str, series: str | None = None) -> go.Figure:
+    """A line per series with its CI band; unreliable periods drawn as grey markers. The title
+    says "(95% CI band)" only when a band is drawn (counts have no interval)."""
+    traces, banded = _trend_traces(df, unit, label, series)
+    fig = go.Figure(traces)
+    fig.update_yaxes(title=axis_title(label, unit), tickformat=_value_tickformat(df, unit))
     fig.update_xaxes(title="period")
     return styled(fig, f"{title} (95% CI band)" if banded else title)
+
+
+def trend_grid(panels: Sequence[tuple[pd.DataFrame, str, str]], title: str,
+               cols: int = 1) -> go.Figure:
+    """Several single-series trends (frame, unit, label) as the panels of one figure.
+
+    The same traces, hover texts and axis formats as one `trend` chart each, but one Plotly
+    plot for the browser to lay out and draw instead of one per metric: on the weekly snapshot
+    that was most of the page's time in the browser (issue 13). One column by default: the
+    figure cannot restack its panels on a phone the way Streamlit's columns did."""
+    rows = -(-len(panels) // cols)
+    drawn = [_trend_traces(df, unit, label) for df, unit, label in panels]
+    names = [label + (" (95% CI band)" if banded else "")
+             for (_, _, label), (_, banded) in zip(panels, drawn, strict=True)]
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names, vertical_spacing=0.45 / rows,
+                        horizontal_spacing=0.1)
+    for i, ((df, unit, label), (traces, _)) in enumerate(zip(panels, drawn, strict=True)):
+        row, col = i // cols + 1, i % cols + 1
+        fig.add_traces(traces, rows=row, cols=col)
+        fig.update_yaxes(title=axis_title(label, unit), tickformat=_value_tickformat(df, unit),
+                         row=row, col=col)
+    fig.update_annotations(font_size=14)  # the panel titles
+    fig.update_layout(showlegend=False)
+    return styled(fig, title, height=80 + 280 * rows)
 
 
 def sparkline(values: Sequence[float], color: str = PRIMARY) -> go.Figure:

@@ -118,6 +118,23 @@ def _fit(t: np.ndarray, d: np.ndarray, c: np.ndarray, conf: float) -> KaplanMeie
     return kmf
 
 
+def step_points(curve: Sequence[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
+    """The points of a step curve that drawing it needs: the first, every time the value
+    changes, and the last (where the curve ends).
+
+    Exact, not an approximation: a step function holds its value until the next change, so
+    looking a time up in the kept points (last point at or before it) gives the same value as in
+    the full curve at every original time. A KM curve lists every distinct time, censoring
+    times included, where S does not move; on a large ticket table most points are such.
+    """
+    if len(curve) <= 2:
+        return tuple(curve)
+    t, s = (np.asarray(a, dtype=float) for a in zip(*curve, strict=True))
+    keep = np.concatenate(([True], s[1:] != s[:-1]))
+    keep[-1] = True
+    return tuple(zip(t[keep].tolist(), s[keep].tolist(), strict=True))
+
+
 def kaplan_meier(
     times: Sequence[float],
     events: Sequence[int],

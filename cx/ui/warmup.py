@@ -25,6 +25,7 @@ from cx.metrics import MetricQuery, get_metric
 from cx.snapshots import SnapshotRefused, get_or_build
 from cx.ui import cached, context, sources, startup
 from cx.ui.filters import default_view, for_table
+from cx.ui.snapshot_charts import snapshot_charts
 from cx.views.kpis import OVERVIEW_METRICS
 
 # Everything the pages import besides the above (one page's first run paid for its own).
@@ -63,10 +64,12 @@ def overview() -> None:
 
 def snapshot(settings: Settings) -> None:
     """What pages/snapshot.py asks for on its first run (executives land there): the week, its
-    snapshot (built when there is none yet, as the page would), what today's data restates."""
+    snapshot (built when there is none yet, as the page would), what today's data restates,
+    and the snapshot's charts."""
     week = cached.snapshot_week(dt.date.today())
     try:
-        get_or_build(context.store(), settings, week, built_by="app")
+        snap, _ = get_or_build(context.store(), settings, week, built_by="app")
     except SnapshotRefused:
         return  # no data that week: the page says so
     cached.snapshot_restated(week, Filters())
+    snapshot_charts(snap.payload["metrics"])

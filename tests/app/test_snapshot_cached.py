@@ -29,3 +29,28 @@ def test_the_snapshot_pages_later_runs_recompute_nothing(on_demo: DemoFiles,
     again = logged_in(role_user(Role.EXECUTIVE)).run()
     assert not again.exception, [e.value for e in again.exception]
     assert len(again.get("metric")) == 8 and points == []
+
+
+def test_the_snapshot_charts_are_built_once_and_drawn_the_same(on_demo: DemoFiles,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The charts of a frozen snapshot (the eight 12-week trends as panels of one figure, CSAT's
+    p-chart) are built on the first run only; a later run, in another session too, draws the
+    very same charts."""
+    from cx.charts import figures
+
+    built: list[str] = []
+    for name in ("trend_grid", "control_chart"):
+        real = getattr(figures, name)
+        monkeypatch.setattr(figures, name,
+                            lambda *a, _real=real, _name=name: built.append(_name) or _real(*a))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    first = logged_in(role_user(Role.EXECUTIVE)).run()
+    assert not first.exception, [e.value for e in first.exception]
+    assert built == ["trend_grid", "control_chart"]
+    specs = [(c.proto.id, c.proto.spec) for c in first.get("plotly_chart")]
+    assert len(specs) == 2
+    built.clear()
+    again = logged_in(role_user(Role.EXECUTIVE)).run()  # a new AppTest: another session
+    assert built == []
+    assert [(c.proto.id, c.proto.spec) for c in again.get("plotly_chart")] == specs

@@ -40,6 +40,10 @@ def test_bench_pages_times_every_page_of_each_role(tmp_path: Path) -> None:
         assert found["landing"] == access.landing_page([role]).name
         for name, times in found["pages"].items():
             assert times["cold_seconds"] > 0 and times["warm_seconds"] > 0, (role, name)
+            assert times["warm_browser_cpu"] > 0 and times["warm_server_cpu"] >= 0, (role, name)
+        # every visit reruns the page's script on the server: CPU the server process used
+        assert sum(t["cold_server_cpu"] + t["warm_server_cpu"]
+                   for t in found["pages"].values()) > 0
         assert found["pages"][found["landing"]]["cold_seconds"] == found["login_seconds"]
     assert 0 < out["server_healthy_seconds"] <= out["first_page_seconds"]
     assert out["server_rss_mb"] > 0

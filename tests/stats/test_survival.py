@@ -9,7 +9,7 @@ import pytest
 from lifelines import KaplanMeierFitter
 from lifelines.utils import median_survival_times
 
-from cx.stats.survival import kaplan_meier
+from cx.stats.survival import kaplan_meier, step_points
 
 from .helpers import approx4
 
@@ -97,3 +97,35 @@ def test_all_resolved_reaches_p90() -> None:
     km = kaplan_meier(list(range(1, 11)), [1] * 10, [0] * 10)
     assert (km.median.value, km.p90.value) == (5.0, 9.0)
     assert km.within[24.0].value == 1.0
+
+
+def _step_lookup(curve: tuple[tuple[float, float], ...], when: float) -> float:
+    """S(when) of a step curve: the value of its last point at or before `when`."""
+    return [s for t, s in curve if t <= when][-1]
+
+
+def test_step_points_keep_the_ttr1_curve_exactly_with_fewer_points() -> None:
+    # METHODS.md TTR-1: S is flat at the censoring times 6 and 30, so those points go; 72 (flat
+    # too) stays as the curve's last point, where the line must end.
+    full = kaplan_meier(*aggregate(RESOLVED, OPEN)).curve
+    thin = step_points(full)
+    assert [t for t, _ in thin] == [0.0, 2.0, 3.0, 5.0, 8.0, 12.0, 24.0, 48.0, 72.0]
+    assert (len(full), len(thin)) == (11, 9)
+    assert all(_step_lookup(thin, t) == s for t, s in full)
+
+
+def test_step_points_on_many_censored_times_are_exact() -> None:
+    # 2,000 tickets over 600 distinct minutes, 40% still open: most times move S, many do not.
+    rng = np.random.default_rng(11)
+    durations = rng.integers(1, 600, size=2000)
+    observed = rng.random(2000) < 0.6
+    times = np.unique(durations)
+    events = [int(observed[durations == t].sum()) for t in times]
+    censored = [int((~observed[durations == t]).sum()) for t in times]
+    full = kaplan_meier(times, events, censored).curve
+    thin = step_points(full)
+    flat = sum(1 for i in range(1, len(full) - 1) if full[i][1] == full[i - 1][1])
+    assert len(thin) == len(full) - flat and flat > 0
+    assert thin[-1] == full[-1] and thin[0] == full[0]
+    assert all(_step_lookup(thin, t) == s for t, s in full)
+    assert step_points(()) == () and step_points(((0.0, 1.0),)) == ((0.0, 1.0),)
