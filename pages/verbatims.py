@@ -1,5 +1,6 @@
 """Verbatims: what comments talk about, how each theme moves NPS or CSAT, what is growing."""
 
+import pandas as pd
 import streamlit as st
 
 from cx.charts import figures
@@ -100,7 +101,7 @@ page = cached.record_page(query)
 st.caption(f"{page.total:,} comments mention {theme}; the newest {min(page.total, 25)} as "
            "written:")
 for row in page.rows.itertuples():
-    score = "no NPS" if row.nps != row.nps or row.nps is None else f"NPS {int(row.nps)}"
+    score = "no NPS" if pd.isna(row.nps) else f"NPS {int(row.nps)}"  # None, NaN or pd.NA
     st.caption(f"{row.submitted_at:%Y-%m-%d %H:%M} · {score}")
     st.text(str(row.comment))
 if page.total:
