@@ -27,17 +27,19 @@ from cx.text.batch import Progress, RebuildReport, analyse_batch, stale_batches
 from cx.text.records import TEXT_TABLES, text_fields
 
 
-def _stale(store: SparkStore) -> tuple[int, dict[tuple[str, str], int]]:
-    """The dictionary version and the stale comments per (table, batch id)."""
+def _stale(store: SparkStore) -> tuple[int, dict[str, list[str]], dict[tuple[str, str], int]]:
+    """The dictionary version, each table's text fields (as `text rebuild` on DuckDB sees
+    them) and the stale comments per (table, batch id)."""
     with store.transaction() as cur:
         dictionary.ensure_defaults(cur)
         version = dictionary.version(cur)
+        fields = {table: text_fields(cur, table) for table in TEXT_TABLES}
         todo: dict[tuple[str, str], int] = {}
-        for table in TEXT_TABLES:
-            for field in text_fields(cur, table):
+        for table, names in fields.items():
+            for field in names:
                 for batch_id, n in stale_batches(cur, table, field, version).items():
                     todo[(table, batch_id)] = todo.get((table, batch_id), 0) + n
-    return version, todo
+    return version, fields, todo
 
 
 def rebuild_batches(store: SparkStore, progress: Progress | None = None,
@@ -45,32 +47,31 @@ def rebuild_batches(store: SparkStore, progress: Progress | None = None,
     """Re-analyse every batch with stale comments, one batch at a time; with `limit`, stop
     once that many comments are done (whole batches: it may go past it)."""
     started = dt.datetime.now()
-    version, todo = _stale(store)
+    version, fields, todo = _stale(store)
     total, done = sum(todo.values()), 0
     tick = progress or (lambda done, total: None)
     tick(0, total)
     for (table, batch_id), n in sorted(todo.items()):
         if limit is not None and done >= limit:
             break
-        reanalyse(store, table, batch_id)
+        reanalyse(store, table, batch_id, fields[table])
         done += n
         tick(done, total)
     seconds = (dt.datetime.now() - started).total_seconds()
     return RebuildReport(version, done, total - done, round(seconds, 3))
 
 
-def reanalyse(store: SparkStore, table: str, batch_id: str) -> int:
-    """Analyse one published batch's comments again and replace its feature partitions."""
+def reanalyse(store: SparkStore, table: str, batch_id: str, fields: list[str]) -> None:
+    """Analyse the `fields` of one published batch again and replace its feature partitions."""
     with tempfile.TemporaryDirectory(prefix="cx-text-") as tmp:
         scratch = Store(Path(tmp) / "text.duckdb")
         with scratch.transaction() as cur:
             seed_catalog(store, cur)
             _copy_texts(store, cur, table, batch_id)
-            analysed = analyse_batch(cur, table, batch_id)
+            analyse_batch(cur, table, batch_id, fields=fields)
         with scratch.cursor() as cur:
             for target in FEATURE_TABLES:
                 store.replace_features(target, batch_id, chunks(cur, target, batch_id))
-    return analysed
 
 
 def _copy_texts(store: SparkStore, cur: Any, table: str, batch_id: str) -> None:

@@ -32,9 +32,10 @@ def _now() -> dt.datetime:
 
 
 def analyse_batch(cur: duckdb.DuckDBPyConnection, table: str, batch_id: str,
-                  chunk: int = CHUNK) -> int:
-    """Compute and store the features of every comment of one batch; returns comments analysed."""
-    fields = text_fields(cur, table, batch_id)
+                  chunk: int = CHUNK, fields: list[str] | None = None) -> int:
+    """Compute and store the features of every comment of one batch; returns comments analysed.
+    `fields`: the text columns to analyse (default: those that read as comments in this batch)."""
+    fields = text_fields(cur, table, batch_id) if fields is None else fields
     if not fields:
         return 0
     dictionary.ensure_defaults(cur)
