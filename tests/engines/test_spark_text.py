@@ -5,6 +5,7 @@ data (counts exact, estimates within 1e-9 relative: tests/engines/compare.py).""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -13,10 +14,14 @@ import pytest
 from cx.analysis.sentiment import sentiment_trend
 from cx.analysis.themes import emerging_themes, theme_by_group, theme_effects
 from cx.analysis.words import distinguishing_themes, distinguishing_words, example_comment
+from cx.config import Settings
 from cx.domain import DateRange, Filters
 from cx.engines import writable
 from cx.engines.spark_store import SparkStore
 from cx.ingest import IngestOptions, load, rollback
+from cx.metrics import Engine
+from cx.snapshots.said import what_customers_said
+from cx.snapshots.week import IsoWeek
 from cx.storage import Store
 from cx.text import service
 from cx.text.batch import rebuild
@@ -61,6 +66,17 @@ def test_theme_analyses_equal_on_spark(engines) -> None:
     theme = groups.sort_values("mentions", ascending=False)["theme"].iloc[0]
     a, b = (example_comment(e, theme, filters, detractors=True) for e in engines)
     assert a is not None and same(a, b, f"example of {theme}") == []
+
+
+def test_what_customers_said_equal_on_spark(demo_pair, parity_settings: Settings) -> None:
+    """The snapshot section with its example comments: at scale 0.05 the week has too few
+    detractor comments for the privacy floor, so the floor is 1 here to have themes to compare."""
+    floor = dataclasses.replace(parity_settings.thresholds, privacy_floor_n=1)
+    settings = dataclasses.replace(parity_settings, thresholds=floor)
+    a, b = (what_customers_said(Engine(s, settings), IsoWeek.parse("2026-W47"))
+            for s in demo_pair)
+    assert a["top_detractor_themes"] and a["top_detractor_themes"][0]["example"]["comment"]
+    assert same(a, b, "what customers said 2026-W47") == []
 
 
 def test_text_top_and_emerging_equal_on_spark(demo_pair, spark_url: str, capsys,
