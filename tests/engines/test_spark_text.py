@@ -132,3 +132,19 @@ def test_rebuild_and_rollback_on_spark(spark_url: str, tmp_path: Path) -> None:
     for table in ("comment_features", "comment_themes"):  # the view and the partitions
         assert spark.scalar(f"SELECT count(*) FROM {table}") == 0  # noqa: S608 fixed names
         assert spark.scalar(f"SELECT count(*) FROM {table}_data") == 0  # noqa: S608
+
+
+def test_a_database_of_the_old_layout_gets_partitioned_feature_tables(spark_url: str) -> None:
+    """Spark databases migrated before features were published had plain, empty feature
+    tables: at the next connect they are replaced by the partitioned tables and their views."""
+    from cx.engines import spark_store
+
+    store = SparkStore(spark_url, new_database())
+    store.sql("DROP VIEW comment_themes")
+    store.sql("DROP TABLE comment_themes_data")
+    store.sql("CREATE TABLE comment_themes (table_name STRING, record_id STRING, field STRING, "
+              "batch_id STRING, theme STRING) USING parquet")
+    spark_store._migrated.discard((store.url, store.database))  # as a new process would
+    assert store.session.catalog.tableExists("comment_themes_data")
+    assert [c.name for c in store.session.table("comment_themes_data").schema][-1] == "batch_id"
+    assert store.scalar("SELECT count(*) FROM comment_themes") == 0  # the view of it
