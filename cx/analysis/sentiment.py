@@ -18,7 +18,8 @@ from cx.domain import Filters, Grain
 from cx.metrics import Engine, MetricQuery
 from cx.metrics.compiler import Params, check_fields, col, count_where, filter_conditions
 from cx.metrics.dialects import get_dialect
-from cx.storage import fields_of, run
+from cx.engines import run_compiled
+from cx.storage import fields_of
 from cx.storage.schema import NATURAL_KEY, TIME_FIELD
 from cx.stats.means import mean_estimate
 from cx.stats.proportions import wilson
@@ -81,8 +82,9 @@ def sentiment_trend(engine: Engine, filters: Filters = Filters(), table: str = "
     grain, filters = Grain(grain), engine.scoped(filters)  # the engine's scope, if it has one
     with engine.store.cursor() as cur:
         check_fields(tuple(n for n, _ in filters.values), fields_of(cur, table), table, "filter")
-        sql, params = sentiment_statement(table, filters, grain, engine.settings.tz)
-        result = run(cur, sql, params)
+        sql, params = sentiment_statement(table, filters, grain, engine.settings.tz,
+                                          engine.dialect.name)  # rendered for the store's engine
+        result = run_compiled(cur, sql, params)
         names = [c[0] for c in result.description]
         records = [dict(zip(names, r, strict=True)) for r in result.fetchall()]
     return pd.DataFrame([_row(r, engine) for r in records], columns=COLUMNS)

@@ -12,7 +12,7 @@ import time
 
 from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
-from cx.storage import Store
+from cx.engines import open_store
 from cx.text.batch import CHUNK, rebuild
 
 
@@ -56,7 +56,7 @@ class ProgressBar:
 def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
     if args.chunk < 1 or args.workers < 1 or (args.limit is not None and args.limit < 1):
         raise CommandRefused("--chunk, --workers and --limit must be positive whole numbers")
-    report = rebuild(Store(settings.db_path), progress=ProgressBar(), chunk=args.chunk,
+    report = rebuild(open_store(settings), progress=ProgressBar(), chunk=args.chunk,
                      limit=args.limit, workers=args.workers)
     text = (f"analysed {report.analysed:,} comments with theme dictionary version "
             f"{report.theme_version} in {report.seconds:.1f} s")

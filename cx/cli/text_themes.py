@@ -7,6 +7,7 @@ from typing import Any
 
 from cx.cli.base import CommandRefused, CommandResult
 from cx.config import Settings
+from cx.engines import open_store
 from cx.storage import Store
 from cx.text import service
 from cx.text.suggest import suggest
@@ -37,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def handle(args: argparse.Namespace, settings: Settings) -> CommandResult:
-    store = Store(settings.db_path)
+    store = open_store(settings)  # the dictionary lives with the records (cx.engines)
     try:
         data = _run(args, store)
     except ValueError as exc:

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import sqlglot
+from sqlglot import exp
 
 from cx.storage.store import StoreError
 
@@ -39,12 +40,31 @@ def to_spark_sql(sql: str) -> str:
         raise StoreError("this computation needs an exact quantile that Spark cannot compute "
                          "from this query; run it on DuckDB (CX_ENGINE=duckdb)")
     try:
-        out = sqlglot.transpile(sql, read="duckdb", write="spark", unsupported_level="raise")
+        trees = sqlglot.parse(sql, read="duckdb")
+        if len(trees) != 1 or trees[0] is None:
+            raise StoreError("one statement at a time")
+        return trees[0].transform(_spark_functions).sql("spark", unsupported_level="raise")
     except sqlglot.errors.SqlglotError as exc:
         raise StoreError(f"this query cannot run on Spark: {str(exc).splitlines()[0]}") from exc
-    if len(out) != 1:
-        raise StoreError("one statement at a time")
-    return out[0]
+
+
+_ARRAYS = (exp.RegexpExtractAll, exp.RegexpSplit, exp.Split, exp.Array)
+
+
+def _spark_functions(node: exp.Expression) -> exp.Expression:
+    """Two DuckDB list functions of the comment readers that sqlglot 30 leaves wrong for Spark:
+    len() of a list (the words of a comment) is size(), not length() (strings only), and
+    regexp_split_to_array is split() (both take a Unicode-aware regex: RE2 / Java)."""
+    if isinstance(node, exp.Length) and (isinstance(node.this, _ARRAYS) or _split(node.this)):
+        return exp.ArraySize(this=node.this)
+    if _split(node):
+        return exp.RegexpSplit(this=node.expressions[0], expression=node.expressions[1])
+    return node
+
+
+def _split(node: exp.Expression) -> bool:
+    return (isinstance(node, exp.Anonymous) and str(node.this).lower() == "regexp_split_to_array"
+            and len(node.expressions) == 2)
 
 
 def spark_value(value: Any) -> Any:
@@ -98,6 +118,13 @@ class SparkCursor:
             self._rows = None
             return self
         return self.execute_native(to_spark_sql(sql), params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> SparkCursor:
+        """One statement per row, as DuckDB's executemany: for the few rows a dictionary or a
+        setting writes (bulk rows go to Spark as Arrow, cx.engines.staging)."""
+        for row in rows:
+            self.execute(sql, row)
+        return self
 
     def execute_native(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
                        ) -> SparkCursor:

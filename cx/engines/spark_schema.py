@@ -2,8 +2,9 @@
 
 Why translated rather than written twice: one list of migrations is the schema's history for
 both engines. Spark (Parquet tables, no transactions, no UPDATE) differs in three ways, each
-handled here: record tables live in `<table>_data` partitioned by batch id and are read through
-a view `<table>` that shows only published batches; the batches table is partitioned by batch id
+handled here: record tables and the per-comment text features (`comment_features`,
+`comment_themes`) live in `<table>_data` partitioned by batch id and are read through a view
+`<table>` that shows only published batches; the batches table is partitioned by batch id
 so publishing or unpublishing one batch rewrites only its own partition; constraints and
 defaults are dropped (the app enforces keys; Spark Parquet tables cannot).
 """
@@ -17,13 +18,17 @@ from sqlglot import exp
 
 from cx.storage.schema import RECORD_TABLES
 
+# Rows derived from a batch's records (cx.text): they travel, appear and go with their batch.
+FEATURE_TABLES = ("comment_features", "comment_themes")
+# Tables read through a view of the published batches (see physical).
+BATCH_TABLES = (*RECORD_TABLES, *FEATURE_TABLES)
 # Tables partitioned by batch id: a batch is written, published and dropped as whole partitions.
-PARTITIONED = (*RECORD_TABLES, "batches")
+PARTITIONED = (*BATCH_TABLES, "batches")
 
 
 def physical(table: str) -> str:
-    """Where a record table's rows live; readers use the view named like the table."""
-    return f"{table}_data" if table in RECORD_TABLES else table
+    """Where a batch table's rows live; readers use the view named like the table."""
+    return f"{table}_data" if table in BATCH_TABLES else table
 
 
 def _strip_constraints(create: exp.Create) -> None:

@@ -1,10 +1,11 @@
 """Records on Apache Spark through Spark Connect: the same surface as cx.storage.Store.
 
-The app is a thin client: every table (records, batches, field catalog, snapshots, mapping
-templates) lives in the Spark database CX_SPARK_DATABASE. Record tables are Parquet tables
-partitioned by batch id, read through views that show only published (active) batches, so a
-batch is invisible until its row in `batches` is written as the last step of a load, and a
-rollback unpublishes it and then drops its partition.
+The app is a thin client: every table (records, their comments' text features, the theme
+dictionary, batches, field catalog, snapshots) lives in the Spark database CX_SPARK_DATABASE.
+Record tables and the feature tables are Parquet tables partitioned by batch id, read through
+views that show only published (active) batches, so a batch (records and features) is invisible
+until its row in `batches` is written as the last step of a load, and a rollback unpublishes it
+and then drops its partitions.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from cx.engines.spark_cursor import SparkCursor, friendly, spark_args
-from cx.engines.spark_schema import physical, translate
+from cx.engines.spark_schema import BATCH_TABLES, FEATURE_TABLES, physical, translate
 from cx.storage.fields import quote_ident
 from cx.storage.schema import CANONICAL, LATEST_VERSION, MIGRATIONS, RECORD_TABLES
 from cx.storage.store import StoreError
@@ -163,13 +164,14 @@ class SparkStore:
             self.sql(f"ALTER TABLE {physical(table)} ADD COLUMNS ({', '.join(new)})")
 
     def write_batch(self, table: str, batch_id: str, chunks: Iterator[pa.Table]) -> int:
-        """Write a batch's records as their own partition (unpublished until publish_batch)."""
-        if table not in RECORD_TABLES:
+        """Write a batch's records (or its comments' features) as their own partition
+        (unpublished until publish_batch)."""
+        if table not in BATCH_TABLES:
             raise ValueError(f"unknown table {table!r}")
         target = [c for c in self.columns(physical(table)) if c != "batch_id"]
         written = 0
         for i, chunk in enumerate(chunks):
-            view = f"cx_stage_{batch_id.replace('-', '_')}_{i}".lower()
+            view = f"cx_stage_{table}_{batch_id.replace('-', '_')}_{i}".lower()
             frame = self.session.createDataFrame(chunk)  # Arrow as it is: types kept
             frame.createOrReplaceTempView(view)
             have = set(chunk.column_names)
@@ -181,6 +183,15 @@ class SparkStore:
             written += chunk.num_rows
         return written
 
+    def replace_features(self, table: str, batch_id: str, chunks: Iterator[pa.Table]) -> int:
+        """A published batch's features, written again (`text rebuild`): its old partition is
+        dropped, then the new rows written; meanwhile readers see that batch without them."""
+        if table not in FEATURE_TABLES:
+            raise ValueError(f"unknown feature table {table!r}")
+        self.sql(f"ALTER TABLE {physical(table)} DROP IF EXISTS PARTITION (batch_id = :b)",
+                 {"b": batch_id})
+        return self.write_batch(table, batch_id, chunks)
+
     def publish_batch(self, row: dict[str, Any]) -> None:
         """Write the batch's row: from now on readers see its records (the last step)."""
         cols = [c for c in self.columns("batches") if c != "batch_id"]
@@ -190,11 +201,12 @@ class SparkStore:
 
     def drop_batch(self, batch_id: str, row: dict[str, Any]) -> None:
         """Unpublish (the batch row says rolled back, the views forget it), then drop the
-        records' partition."""
+        partitions of its records and of their features."""
         self.publish_batch(row)
         self.refresh_views()
-        self.sql(f"ALTER TABLE {physical(row['table_name'])} DROP IF EXISTS "
-                 f"PARTITION (batch_id = :b)", {"b": batch_id})
+        for table in (row["table_name"], *FEATURE_TABLES):
+            self.sql(f"ALTER TABLE {physical(table)} DROP IF EXISTS "
+                     f"PARTITION (batch_id = :b)", {"b": batch_id})
 
     def refresh_views(self) -> None:
         """Each record view: canonical and catalogued columns of the published batches.
@@ -212,6 +224,10 @@ class SparkStore:
             names = [f.name for f in CANONICAL[table] if f.name in have]
             names += [r["field"] for r in extra if r["table_name"] == table and r["field"] in have]
             select = ", ".join(_view_column(n, extra, table, active) for n in names)
+            self.sql(f"CREATE OR REPLACE VIEW {table} AS SELECT {select} "
+                     f"FROM {physical(table)} t WHERE t.batch_id IN ({ids})")
+        for table in FEATURE_TABLES:
+            select = ", ".join(f"t.{spark_ident(c)}" for c in self.columns(physical(table)))
             self.sql(f"CREATE OR REPLACE VIEW {table} AS SELECT {select} "
                      f"FROM {physical(table)} t WHERE t.batch_id IN ({ids})")
 
@@ -262,6 +278,22 @@ def migrate_spark(store: SparkStore, session: Any, target: int = LATEST_VERSION)
             raise
         except Exception as exc:
             raise friendly(exc) from exc
+    _partition_features(session, run)
     _migrated.add((store.url, store.database))  # before the views: they read through `session`
     store.refresh_views()
     return target
+
+
+def _partition_features(session: Any, run: Any) -> None:
+    """Databases migrated before the text features were published to Spark have them as plain
+    tables, which nothing wrote to: replaced by the partitioned `<table>_data` of migration 7."""
+    statements = [s for version, group in MIGRATIONS if version == 7 for s in group]
+    for table in FEATURE_TABLES:
+        if session.catalog.tableExists(physical(table)):
+            continue
+        if session.catalog.tableExists(table):
+            if run(f"SELECT count(*) AS n FROM {table}")["n"][0].as_py():
+                raise StoreError(f"{table} has rows in an old layout; reload the batches")
+            run(f"DROP TABLE {table}")
+        create = next(s for s in statements if re.search(rf"CREATE TABLE {table}\b", s))
+        run(translate(create)[1])

@@ -3,10 +3,12 @@
 Why: reading, header matching, validation, the demo generator and rollback rules are DuckDB code
 that already holds every rule (duplicates by natural key, same-file replacement, extra fields,
 source tags). On Spark they run unchanged against a scratch DuckDB file seeded with what those
-rules need from Spark (batches, the field catalog, each record's key and batch); afterwards the
-difference goes to Spark in this order: new columns, the new batches' records as Arrow chunks,
-the field catalog, the views, and last the batch rows (publish); rolled-back batches are
-unpublished first and then their partitions dropped. A refused load changes nothing on Spark.
+rules need from Spark (batches, the field catalog, the theme dictionary, each record's key and
+batch); afterwards the difference goes to Spark in this order: new columns, the new batches'
+records and their comments' features (cx.text, computed here with Spark's dictionary) as Arrow
+chunks, new dictionary rows, the field catalog, the views, and last the batch rows (publish);
+rolled-back batches are unpublished first and then their partitions dropped. A refused load
+changes nothing on Spark.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from cx.engines.spark_schema import FEATURE_TABLES
 from cx.engines.spark_store import CHUNK_ROWS, SparkStore, spark_ident
 from cx.storage.fields import _EXTRA_SQL_TYPE as EXTRA_SQL_TYPE  # one home for the types
 from cx.storage.fields import quote_ident
@@ -44,21 +47,30 @@ def writable(store: Any) -> Iterator[Any]:
         publish(store, scratch, before)
 
 
-def _seed(spark: SparkStore, scratch: Store) -> dict[str, str]:
-    """Copy batches, the catalog and (key, batch) of every record into the scratch database."""
+def seed_catalog(spark: SparkStore, cur: Any) -> pa.Table:
+    """Copy batches, the field catalog (with its columns) and the theme dictionary from Spark
+    into a scratch database's transaction; returns the batches."""
     batches = spark.sql("SELECT * FROM batches ORDER BY created_at, batch_id")
     catalog = spark.sql("SELECT * FROM field_catalog ORDER BY rowid").drop_columns(["rowid"])
+    cur.register("cx_b", batches)
+    cur.execute("INSERT INTO batches BY NAME SELECT * FROM cx_b")
+    for row in catalog.to_pylist():
+        sql_type = EXTRA_SQL_TYPE[row["kind"]]
+        if row["table_name"] not in RECORD_TABLES:  # read back from Spark: never trusted
+            raise ValueError(f"field catalog names an unknown table {row['table_name']!r}")
+        cur.execute(f"ALTER TABLE {row['table_name']} ADD COLUMN "
+                    f"{quote_ident(row['field'])} {sql_type}")
+    cur.register("cx_f", catalog)
+    cur.execute("INSERT INTO field_catalog BY NAME SELECT * FROM cx_f")
+    cur.register("cx_t", spark.sql("SELECT * FROM theme_terms"))
+    cur.execute("INSERT INTO theme_terms BY NAME SELECT * FROM cx_t")
+    return batches
+
+
+def _seed(spark: SparkStore, scratch: Store) -> dict[str, str]:
+    """Seed the catalog (seed_catalog) and (key, batch) of every record into the scratch."""
     with scratch.transaction() as cur:
-        cur.register("cx_b", batches)
-        cur.execute("INSERT INTO batches BY NAME SELECT * FROM cx_b")
-        for row in catalog.to_pylist():
-            sql_type = EXTRA_SQL_TYPE[row["kind"]]
-            if row["table_name"] not in RECORD_TABLES:  # read back from Spark: never trusted
-                raise ValueError(f"field catalog names an unknown table {row['table_name']!r}")
-            cur.execute(f"ALTER TABLE {row['table_name']} ADD COLUMN "
-                        f"{quote_ident(row['field'])} {sql_type}")
-        cur.register("cx_f", catalog)
-        cur.execute("INSERT INTO field_catalog BY NAME SELECT * FROM cx_f")
+        batches = seed_catalog(spark, cur)
         for table in RECORD_TABLES:
             key = quote_ident(NATURAL_KEY[table])
             cur.register("cx_k", spark.sql(f"SELECT {spark_ident(NATURAL_KEY[table])}, "
@@ -79,8 +91,9 @@ def publish(spark: SparkStore, scratch: Store, before: dict[str, str]) -> None:
         for table in {r["table_name"] for r in new}:
             spark.add_columns(table, _column_types(cur, table))
         for row in new:
-            spark.write_batch(row["table_name"], row["batch_id"],
-                              _chunks(cur, row["table_name"], row["batch_id"]))
+            for table in (row["table_name"], *FEATURE_TABLES):
+                spark.write_batch(table, row["batch_id"], chunks(cur, table, row["batch_id"]))
+        _append_dictionary(spark, cur)
         catalog = cur.sql("SELECT *, row_number() OVER () AS rowid FROM field_catalog "
                           "ORDER BY rowid").to_arrow_table()
     changed = _replace_catalog(spark, catalog)
@@ -96,11 +109,24 @@ def _column_types(cur: Any, table: str) -> dict[str, str]:
     return {name: _SPARK_TYPE.get(kind.upper(), "STRING") for name, kind in rows}
 
 
-def _chunks(cur: Any, table: str, batch_id: str) -> Iterator[pa.Table]:
+def chunks(cur: Any, table: str, batch_id: str) -> Iterator[pa.Table]:
+    """A batch's rows of a scratch table (checked names only), CHUNK_ROWS at a time."""
     reader = cur.sql(f"SELECT * EXCLUDE (batch_id) FROM {table} WHERE batch_id = ?",
                          params=[batch_id]).to_arrow_reader(CHUNK_ROWS)
     for batch in reader:
         yield pa.Table.from_batches([batch])
+
+
+def _append_dictionary(spark: SparkStore, cur: Any) -> None:
+    """Dictionary rows the write code added (the defaults, seeded into a database that never had
+    a dictionary) go to Spark before the features matched with them are published."""
+    have = spark.sql("SELECT coalesce(max(version), 0) AS v FROM theme_terms")["v"][0].as_py()
+    added = cur.sql("SELECT * FROM theme_terms WHERE version > ?", params=[have])
+    added = added.to_arrow_table()
+    if added.num_rows:
+        target = spark.session.table("theme_terms").schema
+        spark.session.createDataFrame(added.select(target.names).to_pandas(), schema=target
+                                      ).write.insertInto("theme_terms")
 
 
 def _replace_catalog(spark: SparkStore, catalog: pa.Table) -> bool:

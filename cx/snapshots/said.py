@@ -18,9 +18,6 @@ from cx.metrics import Engine
 from cx.snapshots.week import IsoWeek
 
 TOP_THEMES = 3
-# Comment features are computed in the DuckDB load transaction and not yet published to Spark.
-UNAVAILABLE = ("Comment themes are not available on Spark yet: they are computed when a batch "
-               "is loaded into DuckDB.")
 
 
 def _example(engine: Engine, theme: str, filters: Filters, detractors: bool) -> dict | None:
@@ -31,8 +28,6 @@ def _example(engine: Engine, theme: str, filters: Filters, detractors: bool) -> 
 
 def what_customers_said(engine: Engine, week: IsoWeek) -> dict[str, Any]:
     """JSON-ready section: detractor comments, top themes among them, emerging themes."""
-    if engine.dialect.name != "duckdb":  # said, not left silently empty (issue 17 is open)
-        return {"unavailable": UNAVAILABLE}
     floor = engine.settings.thresholds.privacy_floor_n
     filters = Filters(DateRange(week.monday, week.sunday))
     groups = theme_by_group(engine, filters)

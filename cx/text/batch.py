@@ -4,7 +4,8 @@ Ingest and the demo call `analyse_batch` on the cursor of their own transaction,
 its features are written, or refused, together; rollback deletes both (cx.storage.batches).
 `rebuild` re-analyses every comment whose themes were matched with an older dictionary version,
 one chunk per transaction: stopping it loses at most one chunk, and running it again carries on
-where it stopped (those comments are still stale).
+where it stopped (those comments are still stale). On Spark, whose tables cannot be updated, a
+rebuild re-analyses whole batches instead (cx.engines.spark_text).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from cx.engines import dialect_of
 from cx.storage import Store, quote_ident, run
 from cx.storage.schema import NATURAL_KEY
 from cx.text import dictionary
@@ -30,9 +32,10 @@ def _now() -> dt.datetime:
 
 
 def analyse_batch(cur: duckdb.DuckDBPyConnection, table: str, batch_id: str,
-                  chunk: int = CHUNK) -> int:
-    """Compute and store the features of every comment of one batch; returns comments analysed."""
-    fields = text_fields(cur, table, batch_id)
+                  chunk: int = CHUNK, fields: list[str] | None = None) -> int:
+    """Compute and store the features of every comment of one batch; returns comments analysed.
+    `fields`: the text columns to analyse (default: those that read as comments in this batch)."""
+    fields = text_fields(cur, table, batch_id) if fields is None else fields
     if not fields:
         return 0
     dictionary.ensure_defaults(cur)
@@ -65,10 +68,17 @@ def stale(store: Store) -> tuple[int, dict[tuple[str, str], int]]:
 
 
 def _count(cur: duckdb.DuckDBPyConnection, table: str, field: str, version: int) -> int:
+    return sum(stale_batches(cur, table, field, version).values())
+
+
+def stale_batches(cur: duckdb.DuckDBPyConnection, table: str, field: str,
+                  version: int) -> dict[str, int]:
+    """Stale comments of one text field per batch id (the unit of a rebuild on Spark)."""
     col = quote_ident(field)
-    return int(run(cur, f"SELECT count(*) FROM {table} AS r WHERE {col} IS NOT NULL "
-                        f"AND trim({col}) <> '' AND {_stale_where(table)}",
-                   [table, field, version]).fetchone()[0])
+    rows = run(cur, f"SELECT r.batch_id, count(*) FROM {table} AS r WHERE {col} IS NOT NULL "
+                    f"AND trim({col}) <> '' AND {_stale_where(table)} GROUP BY r.batch_id",
+               [table, field, version]).fetchall()  # checked names
+    return {str(b): int(n) for b, n in rows}
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,12 @@ class RebuildReport:
 def rebuild(store: Store, progress: Progress | None = None, chunk: int = CHUNK,
             limit: int | None = None, workers: int = 1) -> RebuildReport:
     """Re-analyse every stale comment, one chunk per transaction (stop after `limit`); the
-    analysis runs on `workers` processes (cx.text.workers), the database on this one."""
+    analysis runs on `workers` processes (cx.text.workers), the database on this one. On Spark,
+    whole stale batches are re-analysed on this process (no UPDATE there)."""
+    if dialect_of(store) != "duckdb":
+        from cx.engines.spark_text import rebuild_batches  # whole batches: no UPDATE on Spark
+
+        return rebuild_batches(store, progress, limit)
     started = dt.datetime.now()
     version, todo = stale(store)
     total, done = sum(todo.values()), 0

@@ -153,10 +153,10 @@ def record_line(table: str, row: object) -> str:
     """The line above a listed text: when, and the record's own score."""
     if table == "responses":
         nps = getattr(row, "nps", None)
-        score = "no NPS" if nps is None or nps != nps else f"NPS {int(nps)}"
+        score = "no NPS" if pd.isna(nps) else f"NPS {int(nps)}"  # None, NaN or pd.NA
         return f"{row.submitted_at:%Y-%m-%d %H:%M} · {score}"
     csat, hours = getattr(row, "csat", None), getattr(row, "resolution_hours", None)
     parts = [f"{row.opened_at:%Y-%m-%d %H:%M}", f"ticket {row.ticket_id}",
-             "no CSAT" if csat is None or csat != csat else f"CSAT {int(csat)}",
-             "unresolved" if hours is None or hours != hours else f"resolved in {hours:.1f} h"]
+             "no CSAT" if pd.isna(csat) else f"CSAT {int(csat)}",
+             "unresolved" if pd.isna(hours) else f"resolved in {hours:.1f} h"]
     return " · ".join(parts)

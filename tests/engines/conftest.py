@@ -18,6 +18,7 @@ import pytest
 from cx.config import Settings, load_settings
 from cx.demo import build_demo
 from cx.engines import writable
+from cx.metrics import Engine
 from cx.storage import Store
 from tests.engines import spark_server
 
@@ -66,3 +67,10 @@ def demo_pair(spark_url: str, tmp_path_factory: pytest.TempPathFactory) -> tuple
     with writable(spark) as target:
         build_demo(target, seed=7, scale=DEMO_SCALE, end=DEMO_END)
     return duck, spark
+
+
+@pytest.fixture(scope="module")
+def engines(demo_pair, parity_settings) -> tuple[Engine, Engine]:
+    """A DuckDB and a Spark engine over demo_pair, in the parity time zone."""
+    duck, spark = demo_pair
+    return Engine(duck, parity_settings), Engine(spark, parity_settings)

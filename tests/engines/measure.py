@@ -1,5 +1,6 @@
 """Times per page and per query on DuckDB and on Spark, same demo data, one run each (README
-"Running on Spark"). Not a test: `python -m tests.engines.measure sc://127.0.0.1:15002`.
+"Running on Spark"). Not a test: `python -m tests.engines.measure sc://127.0.0.1:15002 [scale
+[page ...]]`; with page names, only those pages (and no queries) are measured.
 
 Pages render through AppTest as admin (app.py, then the page), with Streamlit's caches cleared
 before every render so each one really asks its engine.
@@ -52,20 +53,20 @@ def _page_seconds(page: str) -> float:
     return time.perf_counter() - started
 
 
-def _measure(engine_env: dict[str, str], store: object) -> dict[str, float]:
+def _measure(engine_env: dict[str, str], store: object, pages: list[str]) -> dict[str, float]:
     os.environ.update(engine_env)
     engine = Engine(store, load_settings())
     out = {}
-    for name, query in QUERIES.items():
+    for name, query in QUERIES.items() if not pages else ():
         started = time.perf_counter()
         engine.run(query)
         out[name] = time.perf_counter() - started
-    for page in (p.name for p in access.pages_for(Role.ADMIN)):
+    for page in pages or (p.name for p in access.pages_for(Role.ADMIN)):
         out[f"page: {page}"] = _page_seconds(page)
     return out
 
 
-def main(url: str, scale: float = 0.1) -> None:
+def main(url: str, scale: float = 0.1, pages: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="cx-measure-") as tmp:
         os.environ.update({"CX_DB": f"{tmp}/cx.duckdb", "CX_USERS": f"{tmp}/users.yaml",
                            "CX_COOKIE_KEY": "measure-only-key-" + "x" * 24, "CX_TZ": "UTC"})
@@ -75,8 +76,8 @@ def main(url: str, scale: float = 0.1) -> None:
         spark = SparkStore(url, f"cx_measure_{int(time.time())}")
         with writable(spark) as target:
             build_demo(target, seed=7, scale=scale, end=dt.date(2026, 11, 22))
-        a = _measure({"CX_ENGINE": "duckdb"}, duck)
-        b = _measure({"CX_ENGINE": url, "CX_SPARK_DATABASE": spark.database}, spark)
+        a = _measure({"CX_ENGINE": "duckdb"}, duck, pages or [])
+        b = _measure({"CX_ENGINE": url, "CX_SPARK_DATABASE": spark.database}, spark, pages or [])
     print(f"demo scale {scale}: {rows}; load average {os.getloadavg()[0]:.1f}")
     print("| page or query | DuckDB s | Spark s |\n|---|---:|---:|")
     for name in a:
@@ -84,4 +85,4 @@ def main(url: str, scale: float = 0.1) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 0.1)
+    main(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 0.1, sys.argv[3:])
