@@ -36,19 +36,19 @@ Row = dict[str, Any]
 Finished = tuple[Estimate, dict[str, Any]]
 
 
-def _int(row: Row, name: str) -> int:
+def int_of(row: Row, name: str) -> int:
     value = row.get(name)
     return 0 if value is None or (isinstance(value, float) and math.isnan(value)) else int(value)
 
 
-def _float(row: Row, name: str) -> float:
+def float_of(row: Row, name: str) -> float:
     """A SQL sum over no rows is NULL (None, or NaN once in a DataFrame column): zero here."""
     value = row.get(name)
     missing = value is None or (isinstance(value, float) and math.isnan(value))
     return 0.0 if missing else float(value)
 
 
-def _mixed(row: Row) -> bool:
+def mixed_scales(row: Row) -> bool:
     return (row.get("scale_min_lo"), row.get("scale_max_lo")) != (
         row.get("scale_min_hi"), row.get("scale_max_hi"))
 
@@ -57,12 +57,12 @@ def cluster_sums(row: Row) -> ClusterSums | None:
     """The row's cluster aggregates (engine cl_* columns), None when the engine sent none."""
     if "cl_n" not in row:
         return None
-    return ClusterSums(_int(row, "cl_n"), _int(row, "cl_clusters"), _float(row, "cl_s1"),
-                       _float(row, "cl_s2"), _float(row, "cl_ss"), _float(row, "cl_ns"),
-                       _float(row, "cl_nn"))
+    return ClusterSums(int_of(row, "cl_n"), int_of(row, "cl_clusters"), float_of(row, "cl_s1"),
+                       float_of(row, "cl_s2"), float_of(row, "cl_ss"), float_of(row, "cl_ns"),
+                       float_of(row, "cl_nn"))
 
 
-def _deff(row: Row, n: int) -> tuple[float, int, dict[str, Any]]:
+def design_effect_of(row: Row, n: int) -> tuple[float, int, dict[str, Any]]:
     """Design effect, clusters and the columns a page shows (deff, n_eff), METHODS.md §0.1."""
     sums = cluster_sums(row)
     if sums is None:
@@ -72,31 +72,31 @@ def _deff(row: Row, n: int) -> tuple[float, int, dict[str, Any]]:
 
 
 def _nps(row: Row, q: MetricQuery, conf: float) -> Finished:
-    det, pas, pro = _int(row, "det"), _int(row, "pas"), _int(row, "pro")
+    det, pas, pro = int_of(row, "det"), int_of(row, "pas"), int_of(row, "pro")
     est = nps_estimate(det, pas, pro, conf=conf, method=q.nps_method)
-    deff, _, shown = _deff(row, est.n)
+    deff, _, shown = design_effect_of(row, est.n)
     if q.nps_method == "adjusted_wald":
         est = nps_clustered(est, det, pas, pro, deff, conf)
     points = Estimate(est.value * 100, est.n, est.ci_low * 100, est.ci_high * 100,
                       est.se * 100, est.centre * 100)
-    return points, {"det": det, "pas": pas, "pro": pro, "n_missing": _int(row, "n_rows") - est.n,
+    return points, {"det": det, "pas": pas, "pro": pro, "n_missing": int_of(row, "n_rows") - est.n,
                     **shown}
 
 
 def _share(row: Row, q: MetricQuery, conf: float) -> Finished:
-    est = wilson(_int(row, "x"), _int(row, "n"), conf)
-    deff, _, shown = _deff(row, est.n)
+    est = wilson(int_of(row, "x"), int_of(row, "n"), conf)
+    deff, _, shown = design_effect_of(row, est.n)
     return wilson_clustered(est, deff, conf), {
-        "x": _int(row, "x"), "n_missing": _int(row, "n_rows") - est.n,
-        "mixed_scales": _mixed(row), **shown}
+        "x": int_of(row, "x"), "n_missing": int_of(row, "n_rows") - est.n,
+        "mixed_scales": mixed_scales(row), **shown}
 
 
 def _mean(row: Row, q: MetricQuery, conf: float) -> Finished:
-    est = mean_estimate(_int(row, "n"), _float(row, "total"), _float(row, "total_sq"), conf)
-    deff, clusters, shown = _deff(row, est.n)
+    est = mean_estimate(int_of(row, "n"), float_of(row, "total"), float_of(row, "total_sq"), conf)
+    deff, clusters, shown = design_effect_of(row, est.n)
     est = mean_clustered(est, deff, clusters, conf)
-    return clip_to_scale(est, row), {"n_missing": _int(row, "n_rows") - est.n,
-                                     "mixed_scales": _mixed(row), **shown}
+    return clip_to_scale(est, row), {"n_missing": int_of(row, "n_rows") - est.n,
+                                     "mixed_scales": mixed_scales(row), **shown}
 
 
 def clip_to_scale(est: Estimate, row: Row) -> Estimate:
@@ -111,39 +111,40 @@ def clip_to_scale(est: Estimate, row: Row) -> Estimate:
 
 
 def _count(row: Row, q: MetricQuery, conf: float) -> Finished:
-    n = _int(row, "n_rows")
+    n = int_of(row, "n_rows")
     return Estimate(float(n), n, math.nan, math.nan), {}
 
 
 def _quantile(row: Row, q: MetricQuery, conf: float) -> Finished:
     """Value from SQL; the CI ends are filled in by the engine from the order statistics."""
-    n, total = _int(row, "n"), _int(row, "n_rows")
+    n, total = int_of(row, "n"), int_of(row, "n_rows")
     value = row.get("value")
     est = Estimate(math.nan if value is None else float(value), n, math.nan, math.nan)
-    waiting = _int(row, "waiting")
+    waiting = int_of(row, "waiting")
     return est, {"waiting": waiting, "waiting_share": waiting / total if total else math.nan}
 
 
 def _churn(row: Row, q: MetricQuery, conf: float, metric: MetricDef) -> Finished:
     fn = retention_estimate if metric.complement else churn_estimate
-    est = fn(_int(row, "churned"), _int(row, "n"), conf)
-    extra = {"churned": _int(row, "churned")}
+    est = fn(int_of(row, "churned"), int_of(row, "n"), conf)
+    extra = {"churned": int_of(row, "churned")}
     if "n_unknown_time" in row:
-        extra["n_unknown_time"] = _int(row, "n_unknown_time")
+        extra["n_unknown_time"] = int_of(row, "n_unknown_time")
     return est, extra
 
 
 def _clv(row: Row, q: MetricQuery, conf: float) -> Finished:
     """Supplied clv when present; else ARPU x margin / monthly hazard, capped (METHODS.md §4.2)."""
-    if _int(row, "n_clv") > 0:
-        est = mean_estimate(_int(row, "n_clv"), _float(row, "total"), _float(row, "total_sq"), conf)
+    if int_of(row, "n_clv") > 0:
+        est = mean_estimate(int_of(row, "n_clv"), float_of(row, "total"),
+                            float_of(row, "total_sq"), conf)
         return est, {"clv_source": "supplied"}
-    n_rev, months = _int(row, "n_rev"), _float(row, "months")
+    n_rev, months = int_of(row, "n_rev"), float_of(row, "months")
     extra: dict[str, Any] = {"clv_source": "derived", "margin": q.clv_margin,
                              "horizon_months": q.clv_horizon_months}
     if n_rev == 0 or months <= 0:
         return empty_estimate(n_rev), {**extra, "clv_source": "none"}
-    arpu, churn = _float(row, "revenue") / n_rev, min(_int(row, "churned") / months, 1.0)
+    arpu, churn = float_of(row, "revenue") / n_rev, min(int_of(row, "churned") / months, 1.0)
     value = clv_simple(arpu, q.clv_margin, churn, q.clv_horizon_months)
     # the lifetime hit its cap: the CLV is the cap's, not the data's (flagged for the page)
     capped = churn == 0 or 1.0 / churn >= q.clv_horizon_months
