@@ -17,7 +17,8 @@ import pandas as pd
 
 from cx.config import Thresholds
 from cx.metrics import Engine, MetricDef, MetricQuery, MetricType
-from cx.metrics.finish import row_finisher, to_rows
+from cx.metrics.finish import to_rows
+from cx.metrics.plans import plan_for
 from cx.stats.clusters import ClusterSums, clustered_test, design_effect
 from cx.stats.means import welch_test
 from cx.stats.nps import nps_diff_test
@@ -136,12 +137,9 @@ def display_rows(engine: Engine, query: MetricQuery, metric: MetricDef,
 def finish_rows(query: MetricQuery, metric: MetricDef, stats: pd.DataFrame, conf: float,
                 thresholds: Thresholds) -> pd.DataFrame:
     """``display_rows`` without an engine: pure on the statistics (simulations call it)."""
-    finisher = row_finisher(metric)
-    items = []
-    for row in stats.to_dict(orient="records"):
-        est, extra = finisher(row, query, conf)
-        items.append(({k: row[k] for k in query.keys}, est, extra))
-    return to_rows(metric, items, query.keys, thresholds)
+    plan = plan_for(metric)
+    items = plan.finish_rows(query, stats, conf)
+    return to_rows(metric, items, query.keys, thresholds, plan.no_data_reason())
 
 
 def mixed_scale_note(engine: Engine, query: MetricQuery, metric: MetricDef) -> str | None:

@@ -1,6 +1,9 @@
-"""Query -> one parameterised statement (a sqlglot tree) returning sufficient statistics per group.
+"""The tree primitives of the metric compiler: building blocks that know no metric type.
 
-Shape of every statement:
+Columns, bind parameters, filter and scope conditions, group keys, the base CTE, a grouped
+select, filtered aggregates, ticket-status conditions and period arithmetic. Each metric type's
+plan (cx.metrics.plans) assembles its statements from these and nothing here imports a plan.
+Shape of most statements:
     WITH base AS (SELECT <group keys>, <columns the metric reads> FROM <table> WHERE <filters>)
     SELECT <group keys>, <aggregates> FROM base GROUP BY <group keys> ORDER BY <group keys>
 Values travel as named placeholders ($p0, $p1, ...) with a params dict; identifiers are only
@@ -11,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, assert_never
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlglot import exp
 
 from cx.domain import DateRange, Grain, Scope
-from cx.metrics.catalog import MetricDef, MetricType
+from cx.metrics.catalog import MetricDef
 from cx.metrics.dialects import EngineDialect
 from cx.metrics.query import MetricQuery
 from cx.metrics.text_fields import THEME, join_themes, text_condition, text_fields
@@ -25,6 +28,12 @@ from cx.storage.fields import FieldInfo, quote_ident
 from cx.storage.schema import CANONICAL, TIME_FIELD
 
 GROUPABLE_CANONICAL_KINDS = ("dimension", "flag")
+DOUBLE = exp.DataType.Type.DOUBLE
+# Ticket statuses that mean "closed without a resolution": a competing risk, not censoring.
+CLOSED_UNRESOLVED = (
+    "closed without resolution", "closed_unresolved", "unresolved", "spam", "merged",
+    "duplicate", "abandoned", "cancelled", "canceled",
+)
 
 
 class Params:
@@ -179,26 +188,10 @@ def agg_where(func: type[exp.Func], value: exp.Expression, cond: exp.Expression,
     return exp.Filter(this=func(this=value), expression=exp.Where(this=cond)).as_(alias)
 
 
-def metric_columns(metric: MetricDef) -> list[str]:
-    """Raw columns the base CTE must carry for a metric type."""
-    match metric.type:
-        case MetricType.NPS:
-            return [metric.column or ""]
-        case MetricType.QUANTILE:  # resolved: a ticket resolved at an unknown time is not waiting
-            return [metric.column or "", *(["resolved"] if metric.table == "tickets" else [])]
-        case MetricType.SHARE | MetricType.MEAN:
-            c = metric.column or ""
-            return [c, f"{c}_scale_min", f"{c}_scale_max"]
-        case MetricType.COUNT:
-            return []
-        case MetricType.SURVIVAL:
-            return ["resolution_hours", "opened_at", "status", "resolved"]
-        case MetricType.CHURN:
-            return ["churned", "churned_at", "signup_at"]
-        case MetricType.CLV:
-            return ["clv", "monthly_revenue", "churned", "tenure_months"]
-        case _:
-            assert_never(metric.type)
+def resolved_unknown_time(duration: exp.Expression) -> exp.Expression:
+    """A ticket flagged resolved (a yes/no column) without a time: neither open (censored) nor
+    waiting; excluded from time metrics, like a ticket closed without resolution."""
+    return exp.and_(exp.func("coalesce", col("resolved"), exp.false()), duration.is_(exp.null()))
 
 
 def with_base(main: exp.Select, base: exp.Select,

@@ -7,7 +7,6 @@ rows; intervals and reliability tiers are computed from those counts in Python (
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from typing import Any
 
@@ -17,7 +16,7 @@ from sqlglot import exp
 from cx.config import Settings
 from cx.domain import Filters, Scope
 from cx.engines import dialect_of, run_compiled
-from cx.metrics.catalog import MetricDef, MetricType
+from cx.metrics.catalog import MetricDef
 from cx.metrics.compiler import (
     Params,
     Statement,
@@ -27,17 +26,11 @@ from cx.metrics.compiler import (
     groupable_fields,
 )
 from cx.metrics.dialects import get_dialect
-from cx.metrics.finish import finish_survival, row_finisher, to_rows
-from cx.metrics.plans import (
-    cluster_statement,
-    main_statement,
-    order_statistics,
-    scale_statement,
-)
+from cx.metrics.finish import to_rows
+from cx.metrics.plans import Plan, Reader, plan_for
 from cx.metrics.query import MetricQuery, MetricResult
 from cx.metrics.text_fields import THEME, join_themes
 from cx.metrics.validate import check_catalog, get_metric
-from cx.stats.quantiles import quantile_ci_ranks
 from cx.storage import Store, fields_of
 from cx.storage.schema import RECORD_TABLES
 
@@ -64,16 +57,17 @@ class Engine:
         return query if self.scope is None else replace(query, filters=self.scoped(query.filters))
 
     # -- compile -----------------------------------------------------------------------------
-    def _compile(self, cur: Any, query: MetricQuery) -> tuple[MetricDef, Statement]:
+    def _compile(self, cur: Any, query: MetricQuery) -> tuple[Plan, Statement]:
         metric = get_metric(query.metric)
         fields = fields_of(cur, metric.table)
         check_fields(query.by, fields, metric.table, "group-by")
         check_fields(tuple(n for n, _ in query.filters.values), fields, metric.table, "filter")
         if query.grain and "period" in query.by:
             raise ValueError("a field named 'period' cannot be grouped together with a time grain")
-        statement = main_statement(query, metric, self.dialect, self.settings.tz)
+        plan = plan_for(metric)
+        statement = plan.statement(query, self.dialect, self.settings.tz)
         _refuse_shadowed_keys(query, metric, statement)
-        return metric, statement
+        return plan, statement
 
     def explain(self, query: MetricQuery, pretty: bool = True) -> str:
         """The SQL the engine would run for ``query`` (placeholders unfilled); nothing runs."""
@@ -91,15 +85,15 @@ class Engine:
         """
         query = self._scoped_query(query)
         with self.store.cursor() as cur:
-            metric, statement = self._compile(cur, query)
-            return self._statistics(cur, query, metric, statement)
+            plan, statement = self._compile(cur, query)
+            return self._statistics(cur, query, plan, statement)
 
-    def _statistics(self, cur: Any, query: MetricQuery, metric: MetricDef,
+    def _statistics(self, cur: Any, query: MetricQuery, plan: Plan,
                     statement: Statement) -> pd.DataFrame:
         """The main statement's rows plus, for NPS/share/mean, the per-group cluster sums
         (cl_* columns) of METHODS.md §0.1; both statements group and order the same way."""
         stats = _fetch(cur, statement, self.dialect.name)
-        clusters = cluster_statement(query, metric, self.dialect, self.settings.tz)
+        clusters = plan.cluster_statement(query, self.dialect, self.settings.tz)
         if clusters is None or stats.empty:
             return stats
         sums = _fetch(cur, clusters, self.dialect.name)
@@ -113,8 +107,8 @@ class Engine:
         empty for metrics without a rating scale. Two or more mean the scope mixes scales."""
         query = self._scoped_query(query)
         with self.store.cursor() as cur:
-            metric, _ = self._compile(cur, query)
-            statement = scale_statement(query, metric, self.dialect, self.settings.tz)
+            plan, _ = self._compile(cur, query)
+            statement = plan.scale_statement(query, self.dialect, self.settings.tz)
             if statement is None:
                 return []
             rows = _fetch(cur, statement, self.dialect.name).to_dict(orient="records")
@@ -124,40 +118,14 @@ class Engine:
         query = self._scoped_query(query)
         conf, keys = self.settings.confidence, query.keys
         with self.store.cursor() as cur:
-            metric, statement = self._compile(cur, query)
-            stats = self._statistics(cur, query, metric, statement)
-            if metric.type is MetricType.SURVIVAL:
-                items = finish_survival(metric, stats, keys, conf)
-            else:
-                finisher = row_finisher(metric)
-                items = []
-                for row in stats.to_dict(orient="records"):
-                    est, extra = finisher(row, query, conf)
-                    items.append(({k: row[k] for k in keys}, est, extra))
-                if metric.type is MetricType.QUANTILE:
-                    items = self._quantile_cis(cur, query, metric, items)
-        rows = to_rows(metric, items, keys, self.settings.thresholds)
-        return MetricResult(query, metric, rows, statement.sql(self.dialect.name),
-                            statement.params, _notes(metric, rows))
-
-    def _quantile_cis(self, cur: Any, query: MetricQuery, metric: MetricDef,
-                      items: list) -> list:
-        """Fill each group's CI with the order statistics at its binomial ranks (§4.3)."""
-        conf, keys = self.settings.confidence, query.keys
-        ranks = [quantile_ci_ranks(est.n, metric.q or 0.5, conf) for _, est, _ in items]
-        wanted = sorted({r for pair in ranks for r in pair if r is not None})
-        if not wanted:
-            return items
-        statement = order_statistics(query, metric, self.dialect, self.settings.tz, wanted)
-        found = {(tuple(r[k] for k in keys), r["rk"]): r["x"]
-                 for r in _fetch(cur, statement, self.dialect.name).to_dict(orient="records")}
-        out = []
-        for (key, est, extra), (lo, hi) in zip(items, ranks, strict=True):
-            group = tuple(key[k] for k in keys)
-            low = found.get((group, lo), math.nan) if lo else math.nan
-            high = found.get((group, hi), math.nan) if hi else math.nan
-            out.append((key, replace(est, ci_low=float(low), ci_high=float(high)), extra))
-        return out
+            plan, statement = self._compile(cur, query)
+            stats = self._statistics(cur, query, plan, statement)
+            reader = Reader(self.dialect, self.settings.tz,
+                            lambda more: _fetch(cur, more, self.dialect.name))
+            items = plan.finish(query, stats, conf, reader)
+        rows = to_rows(plan.metric, items, keys, self.settings.thresholds, plan.no_data_reason())
+        return MetricResult(query, plan.metric, rows, statement.sql(self.dialect.name),
+                            statement.params, tuple(plan.notes(rows)))
 
     # -- sidebar helpers -----------------------------------------------------------------------
     def dimensions(self, table: str) -> list[str]:
@@ -205,23 +173,3 @@ def _fetch(cur: Any, statement: Statement, dialect: str = "duckdb") -> pd.DataFr
     result = run_compiled(cur, statement.sql(dialect), statement.params)
     columns = [d[0] for d in result.description]
     return pd.DataFrame.from_records(result.fetchall(), columns=columns)
-
-
-def _notes(metric: MetricDef, rows: pd.DataFrame) -> tuple[str, ...]:
-    notes = []
-    if "mixed_scales" in rows and rows["mixed_scales"].fillna(False).astype(bool).any():
-        notes.append("some groups mix answers on different scales (mixed_scales): compare "
-                     "with care")
-    if "deff" in rows and (pd.to_numeric(rows["deff"], errors="coerce") > 1.1).any():
-        top = rows.loc[pd.to_numeric(rows["deff"], errors="coerce").idxmax()]
-        notes.append(f"answers repeat per customer: intervals and tests use the effective n "
-                     f"(n / design effect; largest design effect {top['deff']:.2f}, effective "
-                     f"n = {top['n_eff']:.0f} of {int(top['n'])})")
-    derived = "clv_source" in rows and (rows["clv_source"] == "derived").any()
-    if metric.type is MetricType.CLV and derived:
-        notes.append("CLV derived as monthly_revenue x margin / monthly churn (churned / "
-                     "customer-months); margin and a lifetime cap are assumptions")
-    if "horizon_capped" in rows and (rows["horizon_capped"] == True).any():  # noqa: E712
-        notes.append("CLV hit the lifetime cap (horizon_capped): churn is too low in the data "
-                     "to measure a lifetime, so the value is ARPU x margin x the cap")
-    return tuple(notes)

@@ -13,7 +13,7 @@ from cx.domain import DateRange, Filters, Grain
 from cx.metrics import Engine, MetricQuery, get_metric
 from cx.metrics.compiler import utc_bounds
 from cx.metrics.dialects import DIALECTS
-from cx.metrics.plans import main_statement
+from cx.metrics.plans import plan_for
 from cx.storage import FieldInfo, Store, add_extra_field
 from tests.metrics.conftest import insert
 
@@ -21,7 +21,7 @@ from tests.metrics.conftest import insert
 def test_values_are_bind_parameters_never_sql_text(store: Store, engine: Engine) -> None:
     evil = "x'); DROP TABLE responses; --"
     query = MetricQuery("nps", filters=Filters.of(channel=[evil]))
-    statement = main_statement(query, get_metric("nps"), DIALECTS["duckdb"], "UTC")
+    statement = plan_for(get_metric("nps")).statement(query, DIALECTS["duckdb"], "UTC")
     assert evil not in statement.sql() and evil in statement.params.values()
     assert engine.run(query).rows["n"].tolist() == [0]
     assert store.table_counts()["responses"] == 0  # the table is still there
@@ -69,7 +69,7 @@ def test_date_bounds_convert_local_days_to_utc() -> None:
 
 def test_spark_rendering_uses_its_exact_quantile_and_zone_function() -> None:
     query = MetricQuery("frt_p90", by=("channel",), grain=Grain.WEEK)
-    spark = main_statement(query, get_metric("frt_p90"), DIALECTS["spark"], "Europe/Berlin")
+    spark = plan_for(get_metric("frt_p90")).statement(query, DIALECTS["spark"], "Europe/Berlin")
     sql = spark.sql("spark")
     assert "PERCENTILE(" in sql and "FROM_UTC_TIMESTAMP" in sql and "QUANTILE_CONT" not in sql
     assert "GROUP BY `channel`, `period`" in sql  # explicit keys, no GROUP BY ALL
