@@ -184,3 +184,31 @@ def test_nps_by_churn_links_only_customers_inside_the_scope(store: Store,
     everyone = customers_view.nps_by_churn(store, settings, Filters.of(region="Europe"))
     assert int(frame["n"].sum()) == 20  # Europe answers from customers C0-C4 (half of 40)
     assert int(everyone["n"].sum()) == 40  # a filter alone links them to every customer
+
+
+def test_open_tickets_are_aged_at_the_scope_s_latest_ticket(tmp_path: Path) -> None:
+    """Kaplan–Meier censors an open ticket at the latest ticket time (METHODS.md §4). For a scoped
+    reader that clock is the scope's own: a newer ticket in another region must not stretch a
+    Europe ticket's follow-up (nor show when that region last had a ticket)."""
+    s = Store(tmp_path / "ttr.duckdb")
+    opened = pd.Timestamp("2026-01-05 00:00")
+    solved, still_open = 10, 10  # Europe; and one Asia ticket 100 days later
+    load(s, "tickets", pd.DataFrame({
+        "region": ["Europe"] * (solved + still_open) + ["Asia"],
+        "opened_at": [opened] * (solved + still_open) + [opened + pd.Timedelta(days=100)],
+        "resolved_at": [opened + pd.Timedelta(hours=10)] * solved + [pd.NaT] * (still_open + 1),
+        "resolution_hours": [10.0] * solved + [None] * (still_open + 1),
+        "status": ["solved"] * solved + ["open"] * (still_open + 1)}))
+    engine = Engine(s, load_settings().with_db(s.path))
+    query = MetricQuery("resolved_within_24h", Filters().within(EUROPE))
+    scoped = engine.run(query).rows.iloc[0]
+    # Europe's clock is its own latest timestamp, 10 h after opening: the open tickets are followed
+    # for 10 h only, so nothing was followed for 24 h and the share is not identified.
+    own_clock = engine.run(MetricQuery("resolved_within_24h", Filters.of(region="Europe"),
+                                       as_of=(opened + pd.Timedelta(hours=10)).to_pydatetime()))
+    world_clock = engine.run(MetricQuery("resolved_within_24h", Filters.of(region="Europe")))
+    assert scoped["reliability"] == "no_data" and scoped["n"] == solved + still_open
+    assert own_clock.rows.iloc[0]["reliability"] == "no_data"
+    # With everyone's clock (Asia's ticket 100 days later) the open tickets count as followed for
+    # 2,400 h, and 1 - S(24 h) = 1 - (1 - 10/20) = 0.5.
+    assert world_clock.rows.iloc[0]["value"] == pytest.approx(0.5)

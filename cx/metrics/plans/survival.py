@@ -20,6 +20,7 @@ from cx.metrics.compiler import (
     count_where,
     grouped,
     resolved_unknown_time,
+    scope_condition,
     with_base,
 )
 from cx.metrics.dialects import EngineDialect
@@ -29,11 +30,16 @@ from cx.metrics.query import MetricQuery
 from cx.stats.survival import kaplan_meier
 
 
-def latest_ticket_time() -> exp.Expression:
-    """Default as_of: the latest timestamp anywhere in the tickets table (deterministic)."""
+def latest_ticket_time(query: MetricQuery, params: Params) -> exp.Expression:
+    """Default as_of: the latest timestamp of the tickets the reader may see (deterministic).
+
+    Inside the data scope: another region's newer tickets must not move a scoped TTR, nor tell
+    the reader when that region last had a ticket."""
     latest = exp.func("greatest", exp.Max(this=col("opened_at")),
                       exp.Max(this=col("first_response_at")), exp.Max(this=col("resolved_at")))
-    return exp.Subquery(this=exp.select(latest).from_("tickets"))
+    select = exp.select(latest).from_("tickets")
+    inside = scope_condition(query.filters.scope, "tickets", params)
+    return exp.Subquery(this=select if inside is None else select.where(inside))
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,7 @@ class SurvivalPlan(Plan):
         """Rows (keys, t, events, censored, excluded): one per distinct duration per group."""
         params = Params()
         base = base_cte(query, self.metric, self.columns(), dialect, tz, params)
-        as_of = params.add(query.as_of) if query.as_of else latest_ticket_time()
+        as_of = params.add(query.as_of) if query.as_of else latest_ticket_time(query, params)
         res, status = col("resolution_hours"), exp.func("lower", col("status"))
         unresolved = status.isin(*[exp.Literal.string(s) for s in CLOSED_UNRESOLVED])
         age = (dialect.epoch_seconds(as_of) - dialect.epoch_seconds(col("opened_at"))) / 3600.0
