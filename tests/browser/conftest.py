@@ -164,9 +164,10 @@ def warm_up(server: Server, browser: object) -> None:
     retypes). Tests that must see a cold server pass warm=False.
     """
     tab = browser.new_page()
+    tab.set_default_timeout(90_000)  # a cold server under load (or on Spark) may take long
     try:
         tab.goto(server.url())
-        tab.get_by_text("Log in to CX Lens").wait_for(timeout=90_000)
+        tab.get_by_text("Log in to CX Lens").wait_for()
         tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
     finally:
         tab.close()
