@@ -54,9 +54,10 @@ def login(page: Page, server: Server, username: str, password: str) -> None:
     expect(page.get_by_text("Logged in as")).to_be_visible()
 
 
-def log_in(page: Page, prepared: Prepared, role: Role) -> None:
+def log_in(page: Page, prepared: Prepared, role: Role, landing_timeout: float = SLOW) -> None:
     """Log in as the prepared user of `role` on the page already open, and wait for the
-    landing page to finish its run; the form is filled again if a rerun re-mounted it."""
+    landing page to finish its run (up to `landing_timeout` ms); the form is filled again if a
+    rerun re-mounted it."""
     name, password = prepared.logins[role]
     signed_in = page.get_by_text(f"Role: {role.value}")
     button = page.get_by_role("button", name="Log in")
@@ -74,7 +75,7 @@ def log_in(page: Page, prepared: Prepared, role: Role) -> None:
         except PlaywrightTimeout:
             continue
     signed_in.wait_for()
-    wait_idle(page)
+    wait_idle(page, landing_timeout)
 
 
 def act_until(page: Page, act: object, target: object, tries: int) -> None:

@@ -36,9 +36,9 @@ def test_every_page_in_chromium_on_spark(demo_pair, spark_url: str, tmp_path: Pa
         try:
             warm_up(server, browser)
             page = browser.new_page()
-            page.set_default_timeout(240_000)
+            page.set_default_timeout(240_000)  # every statement pays Spark's planning cost
             page.goto(server.url())
-            log_in(page, logins, Role.ADMIN)
+            log_in(page, logins, Role.ADMIN, landing_timeout=240_000)
             for spec in access.pages_for(Role.ADMIN):
                 open_page(page, spec.title)
                 wait_idle(page, timeout=240_000)
