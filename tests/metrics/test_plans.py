@@ -10,7 +10,7 @@ import pytest
 
 from cx.metrics import CATALOG, MetricQuery, MetricType
 from cx.metrics.dialects import DIALECTS
-from cx.metrics.plans import plan_for
+from cx.metrics.plans import PLANS, plan_for
 
 METRICS = Path(__file__).resolve().parents[2] / "cx" / "metrics"
 
@@ -50,6 +50,7 @@ def test_every_catalogued_metric_has_the_plan_of_its_type() -> None:
                 MetricType.MEAN: "MeanPlan", MetricType.COUNT: "CountPlan",
                 MetricType.QUANTILE: "QuantilePlan", MetricType.SURVIVAL: "SurvivalPlan",
                 MetricType.CHURN: "ChurnPlan", MetricType.CLV: "ClvPlan"}
+    assert set(PLANS) == set(MetricType)  # every type has its plan, not only the catalogued ones
     for metric in CATALOG:
         plan = plan_for(metric)
         assert type(plan).__name__ == expected[metric.type] and plan.metric is metric

@@ -8,8 +8,6 @@ helpers (cx.metrics.finish); the engine asks ``plan_for`` once per query.
 
 from __future__ import annotations
 
-from typing import assert_never
-
 from sqlglot import exp
 
 from cx.metrics.catalog import MetricDef, MetricType
@@ -25,27 +23,16 @@ from cx.metrics.plans.share import SharePlan
 from cx.metrics.plans.survival import SurvivalPlan
 
 
+PLANS: dict[MetricType, type[Plan]] = {
+    MetricType.NPS: NpsPlan, MetricType.SHARE: SharePlan, MetricType.MEAN: MeanPlan,
+    MetricType.COUNT: CountPlan, MetricType.QUANTILE: QuantilePlan,
+    MetricType.SURVIVAL: SurvivalPlan, MetricType.CHURN: ChurnPlan, MetricType.CLV: ClvPlan,
+}
+
+
 def plan_for(metric: MetricDef) -> Plan:
     """The plan of ``metric``'s type, bound to its declaration."""
-    match metric.type:
-        case MetricType.NPS:
-            return NpsPlan(metric)
-        case MetricType.SHARE:
-            return SharePlan(metric)
-        case MetricType.MEAN:
-            return MeanPlan(metric)
-        case MetricType.COUNT:
-            return CountPlan(metric)
-        case MetricType.QUANTILE:
-            return QuantilePlan(metric)
-        case MetricType.SURVIVAL:
-            return SurvivalPlan(metric)
-        case MetricType.CHURN:
-            return ChurnPlan(metric)
-        case MetricType.CLV:
-            return ClvPlan(metric)
-        case _:
-            assert_never(metric.type)
+    return PLANS[metric.type](metric)
 
 
 def counted(metric: MetricDef) -> exp.Expression | None:
