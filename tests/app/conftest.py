@@ -10,10 +10,19 @@ from cx.auth import users
 from cx.demo import build_demo
 from cx.domain import Role
 from cx.storage import Store
+from cx.ui.context import forget_scopes
 from tests.app.dashboard_fixtures import DemoFiles, build_demo_files, use_files
 from tests.app.session import ROOT, role_user
 
 PASSWORD = "test-password-{role}"  # throw-away users in a temporary file of one test
+
+
+@pytest.fixture(autouse=True)
+def fresh_scope_lookups() -> None:
+    """Each test reads data scopes afresh. The app keeps a lookup SCOPE_TTL_SECONDS per
+    (database, person), and a module's tests share one demo database: a test that sets a scope
+    directly in the database would otherwise meet the "no scope" its predecessor cached."""
+    forget_scopes()
 
 
 @pytest.fixture

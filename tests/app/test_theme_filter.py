@@ -12,7 +12,6 @@ from cx.auth.scopes import change_scope
 from cx.charts.format import format_ci, format_value
 from cx.domain import Role, clause_of
 from cx.storage import Store
-from cx.ui.context import forget_scopes
 from tests.app.dashboard_fixtures import DemoFiles, cli_metric
 from tests.app.session import logged_in, role_user
 
@@ -77,10 +76,8 @@ def europe(on_demo: DemoFiles) -> object:
     """The manager may see Europe only, for one test (the demo files are the module's)."""
     store = Store(on_demo.db)
     change_scope(store, "user", role_user(Role.MANAGER), clause_of({"region": "Europe"}), "test")
-    forget_scopes()  # the app keeps a lookup SCOPE_TTL_SECONDS; the tests before cached "none"
     yield on_demo
     change_scope(store, "user", role_user(Role.MANAGER), None, "test")
-    forget_scopes()
 
 
 def test_the_theme_filter_stays_inside_the_scope(europe: DemoFiles) -> None:
