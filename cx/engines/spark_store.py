@@ -38,6 +38,8 @@ _sessions: dict[tuple[str, str], Any] = {}
 _sessions_lock = threading.Lock()
 _write_lock = threading.RLock()  # one write block at a time per process (transaction)
 _migrated: set[tuple[str, str]] = set()
+_migrate_lock = threading.RLock()  # one migration per process at a time
+_ready: set[tuple[str, str]] = set()  # migrated and views refreshed
 SPARK_RETRIES = 5  # with the back-off below: about ten seconds in all
 SPARK_MAX_BACKOFF_MS = 5_000
 CHUNK_ROWS = 100_000  # rows per Arrow chunk sent to Spark (bounded client memory)
@@ -87,6 +89,7 @@ def close_sessions() -> None:
         sessions = list(_sessions.values())
         _sessions.clear()
         _migrated.clear()
+        _ready.clear()
     for session in sessions:
         session.stop()  # best effort by pyspark's contract: never raises
 
@@ -105,9 +108,17 @@ class SparkStore:
     @property
     def session(self) -> Any:
         session = _session(self.url, self.database)
-        if (self.url, self.database) not in _migrated:
-            migrate_spark(self, session)
-            _migrated.add((self.url, self.database))
+        key = (self.url, self.database)
+        if key not in _ready:
+            # One thread migrates and re-creates the views; the others wait until it is done:
+            # the server's warm-up thread and a first visitor's run connected at once, and one
+            # re-created the views the other was reading ("TABLE_OR_VIEW_NOT_FOUND ...
+            # responses" in the Spark browser test). Re-entrant: the view refresh inside
+            # migrate_spark comes back here (and skips, the key being in _migrated by then).
+            with _migrate_lock:
+                if key not in _migrated:
+                    migrate_spark(self, session)
+                    _ready.add(key)
         return session
 
     # -- the Store surface ---------------------------------------------------------------

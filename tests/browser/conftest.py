@@ -155,7 +155,7 @@ def browser(chromium_path: str) -> Iterator[object]:
         chromium.close()
 
 
-def warm_up(server: Server, browser: object) -> None:
+def warm_up(server: Server, browser: object, timeout: float = 90_000) -> None:
     """Open the login page once, so the first session of the process is over.
 
     Why: that first session starts in Streamlit's legacy pages/ mode and switches to
@@ -164,7 +164,7 @@ def warm_up(server: Server, browser: object) -> None:
     retypes). Tests that must see a cold server pass warm=False.
     """
     tab = browser.new_page()
-    tab.set_default_timeout(90_000)  # a cold server under load (or on Spark) may take long
+    tab.set_default_timeout(timeout)  # a cold server under load (or on Spark) may take long
     try:
         tab.goto(server.url())
         tab.get_by_text("Log in to CX Lens").wait_for()

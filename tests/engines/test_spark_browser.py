@@ -34,7 +34,7 @@ def test_every_page_in_chromium_on_spark(demo_pair, spark_url: str, tmp_path: Pa
         browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         server = launch(tmp_path / "unused.duckdb", users_file, tmp_path)
         try:
-            warm_up(server, browser)
+            warm_up(server, browser, timeout=240_000)  # its first run asks Spark
             page = browser.new_page()
             page.set_default_timeout(240_000)  # every statement pays Spark's planning cost
             page.goto(server.url())
