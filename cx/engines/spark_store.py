@@ -109,7 +109,7 @@ class SparkStore:
     def session(self) -> Any:
         session = _session(self.url, self.database)
         key = (self.url, self.database)
-        if key not in _ready:
+        if key not in _ready or key not in _migrated:  # (a test may forget _migrated)
             # One thread migrates and re-creates the views; the others wait until it is done:
             # the server's warm-up thread and a first visitor's run connected at once, and one
             # re-created the views the other was reading ("TABLE_OR_VIEW_NOT_FOUND ...
