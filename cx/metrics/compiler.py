@@ -160,11 +160,11 @@ def base_cte(query: MetricQuery, metric: MetricDef, columns: list[str], dialect:
     if not items:
         items = [exp.Literal.number(1).as_("one")]
     select = exp.select(*items).from_(metric.table)
-    if THEME in query.by and THEME in text_fields(metric.table):  # multi-valued dimension
-        select = join_themes(select, metric.table, params)
     conds = filter_conditions(query, metric.table, tz, params, use_dates)
     if query.grain and use_dates:
         conds.append(col(TIME_FIELD[metric.table]).is_(exp.null()).not_())
+    if THEME in query.by and THEME in text_fields(metric.table):  # multi-valued dimension
+        select = join_themes(select, metric.table, params, conds)
     for cond in conds:
         select = select.where(cond)
     return select

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cx.domain import Filters
+from cx.domain import DateRange, Filters
 from cx.metrics import Engine, MetricQuery
 from cx.storage import Store
 from tests.text_rows import Said, add_theme_row, write_said
@@ -80,3 +80,31 @@ def test_uploaded_column_named_theme_is_refused_clearly(said: Store, engine: Eng
                     "VALUES ('responses', 'theme', 'dimension')")
     with pytest.raises(ValueError, match="uploaded column named 'theme'"):
         engine.run(MetricQuery("nps", by=("theme",)))
+
+
+def test_theme_reads_keep_only_pairs_of_records_meeting_the_filters(store: Store,
+                                                                    engine: Engine) -> None:
+    """The pairs are narrowed by the read's own conditions (a semi-join pushed into them):
+    themes of records outside the dates or the channel are neither listed nor grouped."""
+    old = T - dt.timedelta(days=60)
+    write_said(store, [
+        Said("n1", 0, T, "late", ("delivery",)),
+        Said("n2", 10, T, "late and pricey", ("delivery", "price"), channel="chat"),
+        Said("n3", 9, T, "nice staff", ("staff",)),
+        Said("o1", 0, old, "rude", ("rudeness",)),
+        Said("o2", 2, old, "late", ("delivery",)),
+    ])
+    recent = DateRange(T.date() - dt.timedelta(days=7), T.date())
+    assert engine.dimension_values("responses", "theme") == [
+        "delivery", "price", "rudeness", "staff"]
+    assert engine.dimension_values("responses", "theme", Filters.of(recent)) == [
+        "delivery", "price", "staff"]
+    assert engine.dimension_values("responses", "theme",
+                                   Filters.of(recent, channel="chat")) == ["delivery", "price"]
+    stats = engine.sufficient(MetricQuery("nps", by=("theme",), filters=Filters.of(recent)))
+    counts = {r.theme: (r.det, r.pas, r.pro) for r in stats.itertuples()}
+    # delivery: n1 (0) detractor, n2 (10) promoter; o2 (2) is outside the dates
+    assert counts == {"delivery": (1, 0, 1), "price": (0, 0, 1), "staff": (0, 0, 1)}
+    everything = engine.sufficient(MetricQuery("nps", by=("theme",)))
+    assert dict(zip(everything["theme"], everything["det"])) == {
+        "delivery": 2, "price": 0, "rudeness": 1, "staff": 0}
