@@ -58,18 +58,33 @@ def join_themes(select: exp.Select, table: str, params: ParamsLike,
 
 def theme_pairs(table: str, params: ParamsLike,
                 conds: list[exp.Expression] = ()) -> exp.Select:
-    """SELECT DISTINCT record_id, batch_id, theme of ``table``'s comments, of records meeting
-    ``conds`` (none: every comment's; each comment_themes row's record exists, since both are
-    written and dropped in the same transaction with their batch)."""
-    pairs = exp.select(_qcol("record_id", "ct"), _qcol("batch_id", "ct"), _qcol(THEME, "ct")
-                       ).distinct().from_(exp.to_table("comment_themes").as_("ct")).where(
+    """SELECT DISTINCT record_id, batch_id, theme of ``table``'s comments whose record meets
+    ``conds`` (none: every comment's)."""
+    return _mentions(table, params, conds).select(
+        _qcol("record_id", "ct"), _qcol("batch_id", "ct"), _qcol(THEME, "ct")).distinct()
+
+
+def mentioned_themes(table: str, params: ParamsLike,
+                     conds: list[exp.Expression] = ()) -> exp.Select:
+    """SELECT DISTINCT theme mentioned by ``table``'s comments whose record meets ``conds``.
+    Read from the pairs alone: joining every record cost 1.4 s at 10M answers (the sidebar asks
+    it on a session's first page), the pairs 0.005 s."""
+    return _mentions(table, params, conds).select(
+        exp.cast(_qcol(THEME, "ct"), exp.DataType.Type.VARCHAR).as_("v")).distinct()
+
+
+def _mentions(table: str, params: ParamsLike, conds: list[exp.Expression]) -> exp.Select:
+    """FROM comment_themes ct of ``table`` [WHERE EXISTS its record meeting ``conds``], without
+    a projection. Without conditions no record is read: each comment_themes row's record exists,
+    since both are written, and dropped with their batch, in one transaction."""
+    rows = exp.Select().from_(exp.to_table("comment_themes").as_("ct")).where(
         _qcol("table_name", "ct").eq(params.add(table)))
     if conds:
         inside = exp.select(exp.Literal.number(1)).from_(table).where(_same_record("ct", table))
         for cond in conds:
             inside = inside.where(cond.copy())
-        pairs = pairs.where(exp.Exists(this=inside))
-    return pairs
+        rows = rows.where(exp.Exists(this=inside))
+    return rows
 
 
 def text_condition(name: str, values: tuple[str, ...], table: str,
