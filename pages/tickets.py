@@ -9,6 +9,7 @@ from cx.ui import cached
 from cx.ui import components as ui
 from cx.ui.filters import current_view, for_table, ignored_fields
 from cx.ui.guard import require_page
+from cx.views.tickets import TIME_METRICS
 
 require_page("tickets")
 view = current_view()
@@ -24,7 +25,7 @@ if count.empty or int(count["n"].iloc[0]) == 0:
     st.stop()
 
 by = st.selectbox("Break down by", ["channel", "team", "priority"], key="tickets_by")
-METRICS = ("frt_median", "frt_p90", "ttr_median", "ttr_p90", "resolved_within_24h")
+METRICS = TIME_METRICS
 with st.spinner("Computing response and resolution times…"):
     results = {m: cached.metric(MetricQuery(metric=m, filters=filters, by=(by,)))
                for m in METRICS}

@@ -21,6 +21,9 @@ from cx.metrics.plans import CLOSED_UNRESOLVED
 from cx.stats.survival import kaplan_meier, step_points
 from cx.storage import Store, run
 
+# The Tickets page's times and SLA share, per breakdown value (its table and charts).
+TIME_METRICS = ("frt_median", "frt_p90", "ttr_median", "ttr_p90", "resolved_within_24h")
+
 # Backlog age buckets in hours: lower bounds and their labels.
 AGE_BUCKETS = ((0, "< 1 day"), (24, "1–3 days"), (72, "3–7 days"), (168, "1–2 weeks"),
                (336, "2–4 weeks"), (672, "> 4 weeks"))
