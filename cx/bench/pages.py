@@ -10,6 +10,7 @@ is not counted). Playwright is imported only here, and only when this runs.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -188,6 +189,32 @@ def _log_in(page: Any, url: str, login: tuple[str, str], meter: Meter) -> dict[s
     return {"seconds": _idle_after(page, started), **meter.used()}
 
 
+def first_login(browser: Any, url: str, login: tuple[str, str]) -> float:
+    """Seconds from the login click to the landing page idle, for the first visitor of a
+    server that has just drawn its login page (its warm-up may still be running)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        return _log_in(context.new_page(), url, login, Meter(None))["seconds"]
+    finally:
+        context.close()
+
+
+def warm_up_seconds(log: Path, timeout: float = 900) -> float | None:
+    """Wait for the server's warm-up to end (cx.ui.server_start logs it), so the per-role
+    visits time a started server, not one still warming up; its seconds, None if it failed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace") if log.exists() else ""
+        found = re.search(r"CX Lens warmed up in ([0-9.]+) s", text)
+        if found:
+            return float(found.group(1))
+        if "warm-up failed" in text:
+            return None
+        time.sleep(0.5)  # polling the server's log
+    raise RuntimeError(f"the server's warm-up did not end within {timeout:.0f} s; see {log}")
+
+
 def _visit(page: Any, title: str, meter: Meter) -> dict[str, Any]:
     """Click the page in the sidebar; seconds until its heading is shown and the app is idle,
     and the CPU the visit used."""
@@ -254,11 +281,15 @@ def page_benchmark(db: Path, users_file: Path, workdir: Path,
                 first_page = round(time.perf_counter() - started, 3)
                 first.close()
                 start_cpu = server_cpu_seconds(server.process.pid)
+                wanted = roles or list(Role)
+                very_first = first_login(browser, server.url, logins[wanted[0]])
+                warmed = warm_up_seconds(workdir / "server.log")
                 timed = {role.value: role_pages(browser, server.url, role, logins[role],
                                                 server.process.pid)
-                         for role in (roles or list(Role))}
+                         for role in wanted}
                 rss = _rss_mb(server.process.pid)
         finally:
             browser.close()
     return {"server_healthy_seconds": healthy, "first_page_seconds": first_page,
-            "first_page_server_cpu": start_cpu, "roles": timed, "server_rss_mb": rss}
+            "first_page_server_cpu": start_cpu, "first_login_seconds": very_first,
+            "warm_up_seconds": warmed, "roles": timed, "server_rss_mb": rss}

@@ -49,9 +49,14 @@ def markdown(runs: Sequence[dict[str, Any]], before: Sequence[dict[str, Any]] = 
         lines.append(f"| {role} | {page} | {_cell(t['cold_seconds'], b.get('cold_seconds'))} | "
                      f"{_cell(t['warm_seconds'], b.get('warm_seconds'))} |")
     for key, label, unit in (("first_page_seconds", "server start to login page drawn", " s"),
+                             ("first_login_seconds", "first login right after that, to the "
+                              "landing page drawn", " s"),
+                             ("warm_up_seconds", "server warm-up (in the background)", " s"),
                              ("server_rss_mb", "server memory at the end", " MB")):
         after = _median([r.get(key) for r in runs])
         prior = _median([r.get(key) for r in before]) if before else None
+        if after is None and prior is None:
+            continue  # runs of an older `bench pages` did not measure it
         lines.append(f"| all | {label} | {_cell(after, prior, unit)} | |")
     return "\n".join(lines)
 

@@ -129,7 +129,9 @@ def _pages(args: argparse.Namespace, results: dict[str, Any]) -> CommandResult:
 def _pages_text(r: dict[str, Any]) -> str:
     lines = [f"CX Lens pages in Chromium, {r['rows']:,} responses ({r['measured_at']})",
              f"  server healthy after {r['server_healthy_seconds']} s, login page drawn after "
-             f"{r['first_page_seconds']} s; server memory {r['server_rss_mb']} MB at the end",
+             f"{r['first_page_seconds']} s; first login to its landing page drawn "
+             f"{r['first_login_seconds']} s; warm-up {r['warm_up_seconds']} s; "
+             f"server memory {r['server_rss_mb']} MB at the end",
              f"  {'role':<10} {'page':<10} {'cold s':>7} {'warm s':>7}"]
     for role, found in r["roles"].items():
         for name, t in found["pages"].items():
