@@ -42,7 +42,9 @@ def test_bench_pages_times_a_copy_of_given_data(tmp_path, monkeypatch: pytest.Mo
     monkeypatch.setattr(pages, "page_benchmark", lambda db, users, work, roles: served.append(
         (db, Store(db).table_counts()["responses"])) or {"roles": {}, "server_rss_mb": 1.0,
                                                         "server_healthy_seconds": 1.0,
-                                                        "first_page_seconds": 2.0})
+                                                        "first_page_seconds": 2.0,
+                                                        "first_login_seconds": 1.5,
+                                                        "warm_up_seconds": 3.0})
     assert main(["bench", "pages", "--data", str(original.path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["rows"] == 1234 and out["demo"] == {
