@@ -12,6 +12,7 @@ Values are bind parameters; the record is matched on its natural key and batch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from sqlglot import exp
@@ -46,7 +47,7 @@ def _same_record(inner: str, table: str) -> exp.Expression:
 
 
 def join_themes(select: exp.Select, table: str, params: ParamsLike,
-                conds: list[exp.Expression] = ()) -> exp.Select:
+                conds: Sequence[exp.Expression] = ()) -> exp.Select:
     """FROM <table> JOIN (distinct record, batch, theme of this table) ON the record.
 
     ``conds`` are the read's WHERE conditions on <table>: the pairs keep only records meeting
@@ -57,7 +58,7 @@ def join_themes(select: exp.Select, table: str, params: ParamsLike,
 
 
 def theme_pairs(table: str, params: ParamsLike,
-                conds: list[exp.Expression] = ()) -> exp.Select:
+                conds: Sequence[exp.Expression] = ()) -> exp.Select:
     """SELECT DISTINCT record_id, batch_id, theme of ``table``'s comments whose record meets
     ``conds`` (none: every comment's)."""
     return _mentions(table, params, conds).select(
@@ -65,7 +66,7 @@ def theme_pairs(table: str, params: ParamsLike,
 
 
 def mentioned_themes(table: str, params: ParamsLike,
-                     conds: list[exp.Expression] = ()) -> exp.Select:
+                     conds: Sequence[exp.Expression] = ()) -> exp.Select:
     """SELECT DISTINCT theme mentioned by ``table``'s comments whose record meets ``conds``.
     Read from the pairs alone: joining every record cost 1.4 s at 10M answers (the sidebar asks
     it on a session's first page), the pairs 0.005 s."""
@@ -73,7 +74,7 @@ def mentioned_themes(table: str, params: ParamsLike,
         exp.cast(_qcol(THEME, "ct"), exp.DataType.Type.VARCHAR).as_("v")).distinct()
 
 
-def _mentions(table: str, params: ParamsLike, conds: list[exp.Expression]) -> exp.Select:
+def _mentions(table: str, params: ParamsLike, conds: Sequence[exp.Expression]) -> exp.Select:
     """FROM comment_themes ct of ``table`` [WHERE EXISTS its record meeting ``conds``], without
     a projection. Without conditions no record is read: each comment_themes row's record exists,
     since both are written, and dropped with their batch, in one transaction."""

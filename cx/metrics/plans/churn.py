@@ -4,7 +4,6 @@ active at each period start (S) and those of them lost within it (C)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
 
 from sqlglot import exp
@@ -18,7 +17,6 @@ from cx.metrics.compiler import (
     count_where,
     grouped,
     local_period_starts,
-    next_period,
     utc_bounds,
     with_base,
 )
