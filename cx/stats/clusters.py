@@ -25,7 +25,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep, test_propor
 
 from cx.stats.nps import _adjusted
 from cx.stats.proportions import MIN_EXPECTED
-from cx.stats.types import Estimate, TestResult, check_conf, z_value
+from cx.stats.types import Estimate, TestResult, check_conf, t_value, z_value
 
 # Below this the design effect is 1 up to rounding (every answer its own cluster gives exactly 1).
 DEFF_TOLERANCE = 1e-9
@@ -101,7 +101,7 @@ def mean_clustered(raw: Estimate, deff: float, clusters: int, conf: float = 0.95
     if deff <= 1.0 or raw.n < 2 or clusters < 2 or math.isnan(raw.se):
         return raw
     se = raw.se * math.sqrt(deff)
-    half = float(student_t.ppf(0.5 + conf / 2.0, clusters - 1)) * se
+    half = t_value(conf, clusters - 1) * se
     return Estimate(raw.value, raw.n, raw.value - half, raw.value + half, se, raw.centre)
 
 
@@ -161,6 +161,6 @@ def _welch(a: dict[str, float], b: dict[str, float], conf: float) -> TestResult:
         return TestResult(ma - mb, nan, nan, se=0.0, method="welch")
     df = (qa + qb) ** 2 / (qa * qa / (a["n"] - 1) + qb * qb / (b["n"] - 1))
     stat = (ma - mb) / se
-    half = float(student_t.ppf(0.5 + conf / 2.0, df)) * se
+    half = t_value(conf, df) * se
     return TestResult(ma - mb, stat, float(2.0 * student_t.sf(abs(stat), df)),
                       ma - mb - half, ma - mb + half, df=df, se=se, method="welch")

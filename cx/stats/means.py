@@ -11,7 +11,14 @@ import math
 
 from scipy.stats import t as student_t
 
-from cx.stats.types import Estimate, TestResult, check_conf, check_count, empty_estimate
+from cx.stats.types import (
+    Estimate,
+    TestResult,
+    check_conf,
+    check_count,
+    empty_estimate,
+    t_value,
+)
 
 
 def _finite(name: str, value: float) -> float:
@@ -49,7 +56,7 @@ def mean_estimate(n: int, total: float, total_sq: float, conf: float = 0.95) -> 
     if n < 2:
         return Estimate(value=mean, n=n, ci_low=math.nan, ci_high=math.nan)
     se = math.sqrt(var / n)
-    half = float(student_t.ppf(0.5 + conf / 2.0, n - 1)) * se
+    half = t_value(conf, n - 1) * se
     return Estimate(value=mean, n=n, ci_low=mean - half, ci_high=mean + half, se=se)
 
 
@@ -81,7 +88,7 @@ def welch_test(
         return TestResult(estimate=diff, statistic=nan, p=nan, se=0.0, method="welch")
     df = (a + b) ** 2 / (a * a / (n1 - 1) + b * b / (n2 - 1))
     stat = diff / se
-    half = float(student_t.ppf(0.5 + conf / 2.0, df)) * se
+    half = t_value(conf, df) * se
     return TestResult(
         estimate=diff,
         statistic=stat,

@@ -6,11 +6,13 @@ Kept tiny and frozen so results can be cached, compared in tests and serialised 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import norm
+from scipy.stats import t as student_t
 
 nan = math.nan
 
@@ -82,4 +84,23 @@ def check_count(name: str, value: float) -> int:
 def z_value(conf: float) -> float:
     """Two-sided standard-normal quantile, e.g. 1.959963984540054 for conf = 0.95."""
     check_conf(conf)
+    return _z(float(conf))
+
+
+def t_value(conf: float, df: float) -> float:
+    """Two-sided Student t quantile with ``df`` degrees of freedom, e.g. 2.262157162798205
+    for conf = 0.95 and df = 9."""
+    check_conf(conf)
+    return _t(float(conf), float(df))
+
+
+# Remembered: a grouped result asks the same quantile once per group, and scipy's ppf costs
+# about 0.2 ms a call (0.18 s of a 0.31 s NPS-by-channel-by-week run at 1M answers).
+@functools.lru_cache(maxsize=16)
+def _z(conf: float) -> float:
     return float(norm.ppf(0.5 + conf / 2.0))
+
+
+@functools.lru_cache(maxsize=4096)
+def _t(conf: float, df: float) -> float:
+    return float(student_t.ppf(0.5 + conf / 2.0, df))
