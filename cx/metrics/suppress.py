@@ -38,16 +38,23 @@ def _complement(frame: pd.DataFrame, floor: int) -> list[Any]:
     S(t) is unidentified still has tickets in the total, so it shields its neighbours as well
     as a suppressed row does (counting only suppressed rows hid a visible n=6 month needlessly).
     """
-    tiers = frame["reliability"].astype(str)
-    hidden_n = int(frame.loc[tiers.map(hidden), "n"].sum())
+    # Plain lists, not pandas selections: this runs once per row and per column of a two-way
+    # table (545 small groups for NPS by channel and week), and pandas' per-call overhead made
+    # it 0.14 s of a 0.31 s engine run at 1M answers.
+    hides = [hidden(t) for t in frame["reliability"].astype(str).tolist()]
+    ns = [0 if pd.isna(n) else n for n in frame["n"].tolist()]
+    hidden_n = int(sum(n for n, h in zip(ns, hides, strict=True) if h))
     more: list[Any] = []
     if hidden_n == 0 or hidden_n >= floor:
         return more
-    for idx in frame[tiers.map(lambda t: not hidden(t))].sort_values("n", kind="stable").index:
+    raw = frame["n"].tolist()
+    visible = [i for i, h in enumerate(hides) if not h]
+    # smallest n first, a missing n last, ties in table order (sort_values' stable order)
+    for i in sorted(visible, key=lambda i: (pd.isna(raw[i]), 0 if pd.isna(raw[i]) else raw[i])):
         if hidden_n >= floor:
             break
-        more.append(idx)
-        hidden_n += int(frame.loc[idx, "n"])
+        more.append(frame.index[i])
+        hidden_n += int(raw[i])
     return more
 
 
