@@ -19,7 +19,7 @@ import time
 
 import scipy.stats  # noqa: F401 - imported here, once, rather than by a visitor's first run
 
-from cx.config import Settings
+from cx.config import Settings, engine_url
 from cx.domain import UNRESTRICTED, Filters, Grain
 from cx.metrics import MetricQuery, get_metric
 from cx.snapshots import SnapshotRefused, get_or_build
@@ -51,11 +51,14 @@ def warm_up() -> float:
         overview()
         snapshot(settings)
         # then the pages whose first visit asks the most (at 10M answers each took 2.5 to
-        # 5.5 s of queries and model fits on a session's first visit)
-        filters = default_view().filters
-        tickets(filters)
-        verbatims(filters)
-        drivers(filters)
+        # 5.5 s of queries and model fits on a session's first visit). Not on Spark: there
+        # these take minutes of the cluster (Verbatims alone 97 s), which the first visitors'
+        # own queries would queue behind.
+        if engine_url() == "duckdb":
+            filters = default_view().filters
+            tickets(filters)
+            verbatims(filters)
+            drivers(filters)
     return time.perf_counter() - started
 
 
